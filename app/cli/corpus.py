@@ -1,0 +1,126 @@
+"""``menbe corpus import|validate|stats|dump``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.corpus import Corpus, Paragraph, check_corpus, load_corpus
+from app.corpus.importer import import_text
+from app.corpus.writer import write_imported
+from app.errors import ImportError_
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    corpus = sub.add_parser("corpus", help="import, validate and inspect the corpus")
+    csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
+
+    imp = csub.add_parser("import", help="import text extracted from a PDF as a new document")
+    imp.add_argument("raw", type=Path, help="the extracted text file")
+    imp.add_argument("--id", required=True, dest="doc_id", help="document id (folder name)")
+    imp.add_argument("--source", default="", help="bibliographic source")
+    imp.add_argument("--year", type=int, help="year of publication")
+    imp.add_argument("--force", action="store_true", help="replace an existing document folder")
+    imp.set_defaults(handler=_import)
+
+    val = csub.add_parser("validate", help="check every file; print file:line: problem")
+    val.set_defaults(handler=_validate)
+
+    stats = csub.add_parser("stats", help="counts of documents, paragraphs and pages")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=_stats)
+
+    dump = csub.add_parser("dump", help="print every paragraph")
+    dump.add_argument("--jsonl", action="store_true", help="one JSON object per line (default)")
+    dump.set_defaults(handler=_dump)
+
+
+def _config(args: argparse.Namespace):  # noqa: ANN202
+    from app.cli import config_from
+
+    return config_from(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    config = _config(args)
+    try:
+        raw = args.raw.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ImportError_(f"{args.raw}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{args.raw}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    doc = import_text(raw)
+    dest = write_imported(
+        doc, args.raw, config.corpus_dir, args.doc_id, source=args.source, year=args.year,
+        force=args.force,
+    )
+    counts = {lang: sum(p.lang == lang for p in doc.paragraphs) for lang in doc.languages}
+    print(f"Imported {len(doc.paragraphs)} paragraphs on {doc.pages} pages into {dest} "
+          f"({', '.join(f'{n} {lang}' for lang, n in counts.items())}).")
+    print("Next: add the missing translations, fill in meta.json, then `menbe corpus validate`.")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    config = _config(args)
+    corpus, problems = check_corpus(config.corpus_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    n = sum(1 for _ in corpus.paragraphs())
+    print(f"OK: {len(corpus.documents)} document(s), {n} paragraph versions.")
+    return 0
+
+
+def stats(corpus: Corpus) -> dict:
+    """The figures `menbe corpus stats` prints."""
+    langs = ("en", "az")
+    paragraphs = list(corpus.paragraphs())
+    ids_by_lang = {lang: {p.key for p in paragraphs if p.lang == lang} for lang in langs}
+    return {
+        "documents": len(corpus.documents),
+        "paragraphs": {lang: len(ids_by_lang[lang]) for lang in langs},
+        "aligned_pairs": len(ids_by_lang["en"] & ids_by_lang["az"]),
+        "pages": sum(d.pages for d in corpus.documents),
+        "translated": {lang: sum(p.lang == lang and p.translated for p in paragraphs) for lang in langs},
+    }
+
+
+def _stats(args: argparse.Namespace) -> int:
+    figures = stats(load_corpus(_config(args).corpus_dir))
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        p, t = figures["paragraphs"], figures["translated"]
+        print(f"documents      {figures['documents']}")
+        print(f"pages          {figures['pages']}")
+        print(f"paragraphs     en {p['en']}, az {p['az']}")
+        print(f"aligned pairs  {figures['aligned_pairs']}")
+        print(f"translated     en {t['en']}, az {t['az']}")
+    return 0
+
+
+def dump_record(corpus: Corpus, p: Paragraph) -> dict:
+    twin = corpus.counterpart(p)
+    return {
+        "doc_id": p.doc_id,
+        "paragraph": p.pid,
+        "lang": p.lang,
+        "page": p.page,
+        "section": p.section,
+        "origin": f"translation:{p.source_lang}" if p.translated else "original",
+        "counterpart": {"lang": twin.lang, "paragraph": twin.pid} if twin else None,
+        "text": p.text,
+        "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in p.sentences],
+    }
+
+
+def _dump(args: argparse.Namespace) -> int:
+    corpus = load_corpus(_config(args).corpus_dir)
+    for p in corpus.paragraphs():
+        print(json.dumps(dump_record(corpus, p), ensure_ascii=False))
+    return 0

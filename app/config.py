@@ -1,0 +1,43 @@
+"""Configuration, built once at the entry point from ``MENBE_*`` variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the pipeline needs to know about where things are and which model to use."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = DEFAULT_MODEL
+    model_dir: Path = Path.home() / ".cache" / "menbe" / "models"
+    device: str = "auto"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "menbe"
+    top_k: int = 5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
+        """Read ``MENBE_*`` variables; explicit overrides (CLI flags) win when not None."""
+        env = os.environ if env is None else env
+        base = cls()
+        values: dict[str, object] = {
+            "corpus_dir": Path(env.get("MENBE_CORPUS_DIR", str(base.corpus_dir))),
+            "index_dir": Path(env.get("MENBE_INDEX_DIR", str(base.index_dir))),
+            "model": env.get("MENBE_EMBED_MODEL", base.model),
+            "model_dir": Path(env.get("MENBE_MODEL_DIR", str(base.model_dir))),
+            "device": env.get("MENBE_DEVICE", base.device),
+            "chroma_host": env.get("MENBE_CHROMA_HOST") or None,
+            "chroma_port": int(env.get("MENBE_CHROMA_PORT", str(base.chroma_port))),
+            "collection": env.get("MENBE_COLLECTION", base.collection),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(base, **values)  # type: ignore[arg-type]

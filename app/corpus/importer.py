@@ -1,0 +1,233 @@
+"""Turn text extracted from a PDF into curated-corpus paragraphs (`menbe corpus import`).
+
+PDF extraction loses paragraph structure: lines are wrapped at the column width, words are split
+across lines with hyphens, page breaks show up as lines starting with a single space, and some
+extractors put a blank line after every line. This module rebuilds paragraphs from those traces
+so that every sentence of the source ends up intact in exactly one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from app.errors import ImportError_
+
+_TERMINAL = re.compile(r"[.!?;:…][\"”’'»)\]]*$")
+_LIST_START = re.compile(r"^(?:\d{1,2}[.)]|[•▪◦‣·*])\s")
+_KEYWORDS = re.compile(r"^(keywords|key words|açar sözlər|ключевые слова)\s*:", re.IGNORECASE)
+ROLES = {
+    "abstract": {"abstract", "summary", "xülasə", "annotasiya", "аннотация", "резюме"},
+    "keywords": {"keywords", "key words", "açar sözlər", "ключевые слова"},
+    "introduction": {"introduction", "giriş", "введение"},
+    "conclusion": {"conclusion", "conclusions", "nəticə", "заключение"},
+}
+_EN_WORDS = frozenset("the of and to in with was were is are that for by as on from this its".split())
+_AZ_WORDS = frozenset("və ilə bu üçün də idi olan olaraq həm isə kimi daha ki bir olub edib".split())
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    page: int
+    number: int  # 1-based line number in the raw file
+    page_start: bool
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of lines that belong together: a heading or a paragraph."""
+
+    kind: str  # "heading", "title" or "paragraph"
+    lines: tuple[Line, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class ImportedParagraph:
+    pid: str
+    lang: str
+    page: int
+    section: str
+    text: str
+    first_line: int
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    titles: dict[str, str]
+    pages: int
+    paragraphs: tuple[ImportedParagraph, ...]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({p.lang for p in self.paragraphs}, key=lambda x: x != "en"))
+
+
+def read_lines(raw: str) -> list[Line]:
+    """Drop empty lines and number pages: a line starting with one space opens a new page."""
+    lines: list[Line] = []
+    page = 0
+    for number, text in enumerate(raw.replace("\r\n", "\n").split("\n"), start=1):
+        text = text.replace("\u00ad", "-").replace("\f", "")
+        starts_page = bool(re.match(r"^ \S", text))
+        if starts_page or page == 0 and text.strip():
+            page += 1
+        if text.strip():
+            lines.append(Line(text.strip(), max(page, 1), number, starts_page))
+    return lines
+
+
+def detect_language(text: str) -> str:
+    """English or Azerbaijani by function words and Azerbaijani letters (enough for whole paragraphs)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    az = sum(w in _AZ_WORDS for w in words) + 0.5 * sum("ə" in w for w in words)
+    return "az" if az > en else "en"
+
+
+def join_lines(parts: list[str], corpus_text: str) -> str:
+    """Join wrapped lines, undoing hyphenation only where the hyphen was not part of the text."""
+    out = ""
+    for part in parts:
+        if not out:
+            out = part
+        elif out.endswith(("-", "–", "—")) and not out.endswith((" -", " –", " —")):
+            out = _join_hyphenated(out, part, corpus_text)
+        else:
+            out = f"{out} {part}"
+    return out
+
+
+def _join_hyphenated(left: str, right: str, corpus_text: str) -> str:
+    head = re.search(r"(\w*)[-–—]$", left)
+    tail = re.match(r"\w*", right)
+    before, after = (head.group(1) if head else ""), (tail.group(0) if tail else "")
+    keep = (
+        not before
+        or not after
+        or left[-1] != "-"
+        or before[-1].isdigit()
+        or after[0].isdigit()
+        or after[0].isupper()
+        or f"{before}-{after}".lower() in corpus_text.lower()
+    )
+    if keep:
+        return left + right
+    return left[:-1] + right
+
+
+def _is_short(line: Line, width: float) -> bool:
+    return len(line.text) < 0.9 * width
+
+
+def _closes(line: Line, width: float) -> bool:
+    return _is_short(line, width) and bool(_TERMINAL.search(line.text))
+
+
+def _looks_like_heading(line: Line, width: float) -> bool:
+    text = line.text
+    return (
+        _is_short(line, width)
+        and not _TERMINAL.search(text)
+        and not text.endswith(",")
+        and text[:1].isupper()
+        and not _LIST_START.match(text)
+        and not _KEYWORDS.match(text)
+        and len(text.split()) <= 12
+    )
+
+
+def group_blocks(lines: list[Line], corpus_text: str) -> list[Block]:
+    """Group lines into headings and paragraphs."""
+    if not lines:
+        raise ImportError_("the file holds no text")
+    width = statistics.quantiles([len(line.text) for line in lines], n=10)[-1]
+    blocks: list[Block] = []
+    current: list[Line] = []
+    open_ended = False  # the current paragraph may end without punctuation (keywords)
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            text = join_lines([line.text for line in current], corpus_text)
+            blocks.append(Block("paragraph", tuple(current), text))
+        current = []
+
+    for line in lines:
+        starts_new = bool(_LIST_START.match(line.text) or _KEYWORDS.match(line.text))
+        after_sentence = not current or bool(_TERMINAL.search(current[-1].text))
+        if after_sentence and _looks_like_heading(line, width):
+            flush()
+            blocks.append(Block("heading", (line,), line.text))
+            continue
+        if starts_new:
+            flush()
+        current.append(line)
+        open_ended = bool(_KEYWORDS.match(current[0].text))
+        if _closes(line, width) or (open_ended and _is_short(line, width)):
+            flush()
+    flush()
+    return _mark_titles(blocks)
+
+
+def _mark_titles(blocks: list[Block]) -> list[Block]:
+    """A heading that opens the text or is directly followed by another heading is a title."""
+    out = []
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        is_title = block.kind == "heading" and (i == 0 or (nxt is not None and nxt.kind == "heading"))
+        out.append(Block("title", block.lines, block.text) if is_title else block)
+    return out
+
+
+def role_of(section: str) -> str | None:
+    name = section.strip().rstrip(":").lower()
+    return next((role for role, names in ROLES.items() if name in names), None)
+
+
+def import_text(raw: str) -> ImportedDocument:
+    """Rebuild titled, sectioned, paged paragraphs; align abstract-like sections across languages."""
+    lines = read_lines(raw)
+    blocks = group_blocks(lines, raw)
+    titles: dict[str, str] = {}
+    section = ""
+    pending: list[tuple[str, str, Block]] = []  # (lang, section, block)
+    for block in blocks:
+        if block.kind == "title":
+            titles.setdefault(detect_language(block.text), block.text)
+        elif block.kind == "heading":
+            section = block.text
+        else:
+            keywords = _KEYWORDS.match(block.text)
+            name = keywords.group(1).capitalize() if keywords else section or "Body"
+            pending.append((detect_language(block.text), name, block))
+    if not pending:
+        raise ImportError_("no paragraphs found")
+    return ImportedDocument(titles, lines[-1].page, tuple(_assign_ids(pending)))
+
+
+def _assign_ids(pending: list[tuple[str, str, Block]]) -> list[ImportedParagraph]:
+    counts: dict[str, int] = {}
+    for lang, _, _ in pending:
+        counts[lang] = counts.get(lang, 0) + 1
+    primary = max(counts, key=lambda lang: (counts[lang], lang == "en"))
+    role_slots: dict[tuple[str | None, int], str] = {}
+    role_seen: dict[tuple[str, str | None], int] = {}
+    width = max(2, len(str(len(pending))))
+    number = 0
+    out = []
+    for lang, section, block in pending:
+        role = role_of(section)
+        nth = role_seen.get((lang, role), 0)
+        role_seen[(lang, role)] = nth + 1
+        pid = role_slots.get((role, nth)) if role and lang != primary else None
+        if pid is None:
+            number += 1
+            pid = f"p{number:0{width}d}"
+            if role and lang == primary:
+                role_slots[(role, nth)] = pid
+        page = block.lines[0].page
+        out.append(ImportedParagraph(pid, lang, page, section, block.text, block.lines[0].number))
+    return out

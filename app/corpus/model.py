@@ -1,0 +1,111 @@
+"""The records that flow out of the corpus stage: documents, paragraph versions and sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+LANGUAGES = ("en", "az")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a paragraph version, with its character range in that paragraph's text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One language version of a paragraph; versions of one paragraph share ``pid``."""
+
+    doc_id: str
+    pid: str
+    lang: str
+    page: int
+    section: str
+    origin: str  # "original" or "translation"
+    source_lang: str | None  # the language translated from, for translations
+    text: str
+    sentences: tuple[Sentence, ...]
+    file: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """Identity of the paragraph across languages: ``doc_id/pid``."""
+        return f"{self.doc_id}/{self.pid}"
+
+    @property
+    def translated(self) -> bool:
+        return self.origin == "translation"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document and all its paragraph versions, in file order per language."""
+
+    doc_id: str
+    title: Mapping[str, str]
+    source: str
+    year: int | None
+    languages: tuple[str, ...]
+    provenance: str
+    licence: str
+    pages: int
+    paragraphs: tuple[Paragraph, ...] = field(default=())
+
+    def in_language(self, lang: str) -> tuple[Paragraph, ...]:
+        return tuple(p for p in self.paragraphs if p.lang == lang)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), self.doc_id)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All documents, with look-ups by paragraph identity."""
+
+    documents: tuple[Document, ...]
+    _by_key: Mapping[tuple[str, str, str], Paragraph] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, documents: tuple[Document, ...]) -> Corpus:
+        index = {(p.doc_id, p.pid, p.lang): p for d in documents for p in d.paragraphs}
+        return cls(documents, index)
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        for doc in self.documents:
+            yield from doc.paragraphs
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.doc_id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    def get(self, doc_id: str, pid: str, lang: str) -> Paragraph | None:
+        return self._by_key.get((doc_id, pid, lang))
+
+    def versions(self, doc_id: str, pid: str) -> dict[str, Paragraph]:
+        """Every language version of one paragraph, keyed by language."""
+        return {
+            lang: p for lang in LANGUAGES if (p := self._by_key.get((doc_id, pid, lang)))
+        }
+
+    def counterpart(self, paragraph: Paragraph, lang: str | None = None) -> Paragraph | None:
+        """The aligned version of ``paragraph`` in ``lang`` (default: the other language)."""
+        if lang is None:
+            lang = next(code for code in LANGUAGES if code != paragraph.lang)
+        return self._by_key.get((paragraph.doc_id, paragraph.pid, lang))
+
+    def original_of(self, paragraph: Paragraph) -> Paragraph:
+        """The version a translation was made from (the paragraph itself when original)."""
+        if paragraph.source_lang:
+            source = self.get(paragraph.doc_id, paragraph.pid, paragraph.source_lang)
+            if source is not None:
+                return source
+        return paragraph

@@ -1,0 +1,65 @@
+"""Exceptions raised by Mənbə's core; only the CLI and the UI turn them into user messages.
+
+    MenbeError                  base: anything the user can act on
+    ├── CorpusError             a corpus file is malformed (carries file:line problems)
+    ├── ImportError_            a raw dump cannot be imported
+    ├── ModelError              an embedding model cannot be prepared or loaded
+    ├── IndexError_             the index is missing, incompatible or cannot be built
+    │   └── IndexMismatchError  the index was built with another model or chunker: re-index
+    ├── QuestionError           a question is empty, too long or otherwise unusable
+    └── EvalError               an eval dataset is malformed
+
+Names that would shadow builtins carry a trailing underscore.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MenbeError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem, printed as ``file:line: message``."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class CorpusError(MenbeError):
+    """The corpus cannot be loaded; ``problems`` lists every located issue."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ImportError_(MenbeError):
+    """A raw text dump cannot be turned into paragraphs."""
+
+
+class ModelError(MenbeError):
+    """The embedding model cannot be prepared or loaded."""
+
+
+class IndexError_(MenbeError):
+    """The index is missing or cannot be built."""
+
+
+class IndexMismatchError(IndexError_):
+    """The index was built with a different model or chunker and must be rebuilt."""
+
+
+class QuestionError(MenbeError):
+    """A question cannot be answered as asked (empty, too long, ...)."""
+
+
+class EvalError(MenbeError):
+    """An eval dataset or result file is malformed."""
