@@ -25,9 +25,9 @@ ABBREVIATIONS = frozenset(
     }
 )
 
-_UPPER_START = r"[A-ZÇƏĞİIÖŞÜÂÎ0-9\"“‘'«(\[•–—-]"
+_UPPER_START = r"[A-ZÇƏĞİIÖŞÜÂÎ0-9\"“‘'«•–—-]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, and a
-# character that can open a sentence.
+# character that can open a sentence (not "(": a citation after a full stop belongs to the sentence).
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’'»)\]]*)(\s+)(?=" + _UPPER_START + ")")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,6}|[a-z])[.)]\s")
 _WORD_BEFORE = re.compile(r"([\wƏəÇçĞğİıÖöŞşÜü.]+)$")
