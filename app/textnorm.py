@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: Bump whenever ``tokens`` can return something different: saved lexical indexes store it and
+#: must be rebuilt when it changes.
+ANALYSER_VERSION = 1
+
 _APOSTROPHES = "'’‘ʼʻ`´′"
 _FOLD_TABLE = str.maketrans(
     {"ə": "e", "ı": "i", "ş": "s", "ç": "c", "ğ": "g", "ö": "o", "ü": "u", "ß": "ss"}
@@ -28,41 +32,41 @@ _POSSESSIVE_RE = re.compile(rf"[{_APOSTROPHES}]s$")
 _NUMBER_SUFFIX_RE = re.compile(r"^(\d+)(?:st|nd|rd|th|s)$")
 _AZ_LETTERS = frozenset("əığş")
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: English function words (folded). "us" and "may" are kept: "US", "May 1994".
-STOPWORDS_EN = frozenset(
+STOPWORDS_EN = _wordset(
     "a an the and or but if then of in on at to for from by with without about as into onto "
     "over under between after before during since until than that this these those there here "
     "it its is are was were be been being am do does did done has have had having will would "
     "shall should can could might must not no nor so such too very what which who whom whose "
     "when where why how me my we our you your he him his she her they them their also any all "
-    "some each other more most tell please".split()
+    "some each other more most tell please"
 )
 #: Azerbaijani function words, folded (ə→e, ı→i, ...), plus ordinal endings split off numbers
 #: ("1993-cü" → "1993", "cu"), which carry no meaning of their own.
-STOPWORDS_AZ = frozenset(
+STOPWORDS_AZ = _wordset(
     "ve ile ya yaxud veya ama amma lakin ancaq hem ki da de bu o su bir her hec ne nece neye "
     "neden niye nedir hansi kim kimdir kimin kime hara harada haradan haqqinda barede ucun kimi "
     "qeder sonra evvel artiq daha en idi imis oldu olub olan olaraq olunur olunub olur olmus "
     "etdi edir edib bes mi mu ise onun onu ona ondan onda onlar onlarin onlari bunun bunu buna "
     "bundan burada orada men sen biz siz mene bize bizim sizin deyil var yox bele hemin diger "
-    "bezi butun ozu yene indi hele yalniz ci cu inci nci unci uncu ncu".split()
+    "bezi butun ozu yene indi hele yalniz ci cu inci nci unci uncu ncu"
 )
 _STOPWORDS = {"en": STOPWORDS_EN, "az": STOPWORDS_AZ, None: STOPWORDS_EN | STOPWORDS_AZ}
 
-#: Folded Azerbaijani endings, stripped longest first and repeatedly (plural + case + ...).
-#: Azerbaijani does not alternate d/t, so "-dan" never appears as "-tan" ("Ermənistan" is safe).
-_AZ_SUFFIXES = tuple(
-    sorted(
-        set(
-            "lar ler lari leri da de dan den nda nde ndan nden daki deki ndaki ndeki "
-            "nin nun in un ni nu na ne ya ye la le yla yle si su dir dur "
-            "di du mis mus acaq ecek ib ub maq mek ma me liq lik luq luk liy luy lig lug "
-            "a e i u n".split()
-        ),
-        key=len,
-        reverse=True,
-    )
+#: Folded Azerbaijani endings, stripped longest first and repeatedly (plural, case, ...).
+#: Azerbaijani does not alternate d/t, so there is no "-tan"/"-tır" to strip from "-stan" names.
+_AZ_SUFFIXES = _wordset(
+    "lar ler lari leri da de dan den nda nde ndan nden daki deki ndaki ndeki "
+    "nin nun in un ni nu na ne ya ye la le yla yle si su dir dur "
+    "di du mis mus acaq ecek ib ub maq mek ma me liq lik luq luk liy luy lig lug "
+    "a e i u n"
 )
+_AZ_LONGEST = max(map(len, _AZ_SUFFIXES))
 _VOWELS = frozenset("aeiou")
 #: The shortest stem left after stripping; shorter words are kept whole.
 MIN_STEM = 3
@@ -123,6 +127,17 @@ def _stem_ok(stem: str) -> bool:
     return len(stem) >= MIN_STEM and any(ch in _VOWELS for ch in stem)
 
 
+def _strip_one(word: str) -> str | None:
+    """``word`` without its longest strippable ending, or None when none applies."""
+    for size in range(min(_AZ_LONGEST, len(word) - MIN_STEM), 0, -1):
+        stem, suffix = word[:-size], word[-size:]
+        if suffix not in _AZ_SUFFIXES or not _stem_ok(stem):
+            continue
+        if suffix != "n" or stem[-1] in _VOWELS:
+            return stem
+    return None
+
+
 def stem_az(word: str) -> str:
     """Strip folded Azerbaijani endings until none applies, keeping at least ``MIN_STEM`` letters.
 
@@ -133,16 +148,9 @@ def stem_az(word: str) -> str:
     """
     if not (word.isascii() and word.isalpha()):
         return word
-    while True:
-        for suffix in _AZ_SUFFIXES:
-            if not word.endswith(suffix):
-                continue
-            stem = word[: -len(suffix)]
-            if _stem_ok(stem) and (suffix != "n" or stem[-1] in _VOWELS):
-                word = stem
-                break
-        else:
-            return word
+    while (stem := _strip_one(word)) is not None:
+        word = stem
+    return word
 
 
 def _measure(stem: str) -> int:
@@ -190,7 +198,7 @@ def stem_en(word: str) -> str:
     return _past_or_gerund(_plural(word))
 
 
-def _analyse(raw: str, lang: str | None) -> tuple[str, ...]:
+def _analyse(raw: str, lang: str | None) -> list[str]:
     """Terms for one lower-cased word: folded, stopwords dropped, stemmed."""
     stopwords = _STOPWORDS[lang]
     # Unknown language: the Azerbaijani stemmer only for words that show Azerbaijani letters.
@@ -203,24 +211,38 @@ def _analyse(raw: str, lang: str | None) -> tuple[str, ...]:
         if word in stopwords or (len(word) == 1 and not word.isdigit()):
             continue
         terms.append(stem_az(word) if az else stem_en(word))
-    return tuple(terms)
+    return terms
+
+
+def pieces(text: str, lang: str | None) -> list[str]:
+    """``text`` lower-cased for ``lang`` and split on whitespace, the unit ``piece_terms`` takes.
+
+    Splitting on whitespace first (words never span it) lets callers cache per piece, which is
+    what makes indexing a million passages affordable.
+    """
+    return _prepare(text, _lang(lang)).split()
+
+
+def piece_terms(piece: str, lang: str | None) -> tuple[str, ...]:
+    """Terms of one piece from ``pieces``: words split on punctuation/hyphens, then analysed."""
+    lang = _lang(lang)
+    return tuple(term for raw in _WORD_RE.findall(piece) for term in _analyse(raw, lang))
 
 
 def tokens(text: str, lang: str | None = None) -> list[str]:
     """Index/query terms: words lower-cased, folded, stopword-filtered and stemmed for ``lang``.
 
     Unknown ``lang`` drops both stopword lists and stems a word as Azerbaijani only when it shows
-    Azerbaijani letters (otherwise the conservative English stemmer). Results per distinct word
-    are cached, which is what makes indexing a million passages affordable.
+    Azerbaijani letters (otherwise the conservative English stemmer).
     """
     lang = _lang(lang)
     cache = _CACHES[lang]
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     out: list[str] = []
-    for raw in _WORD_RE.findall(_prepare(text, lang)):
-        terms = cache.get(raw)
+    for piece in pieces(text, lang):
+        terms = cache.get(piece)
         if terms is None:
-            terms = cache[raw] = _analyse(raw, lang)
+            terms = cache[piece] = piece_terms(piece, lang)
         out.extend(terms)
     return out

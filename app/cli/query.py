@@ -1,9 +1,143 @@
-"""``menbe index|search|ask`` (filled in by the retrieval and answer stages)."""
+"""``menbe index|search|ask``: building the index, searching it and answering from it."""
 
 from __future__ import annotations
 
 import argparse
+import json
+
+from app.cli import config_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    del sub
+    idx = sub.add_parser("index", help="build or update the search index (incremental)")
+    idx.add_argument("--rebuild", action="store_true", help="start over from an empty index")
+    idx.set_defaults(handler=_index)
+
+    search = sub.add_parser("search", help="ranked paragraphs for a question")
+    search.add_argument("question")
+    search.add_argument("--k", type=int, default=5, help="number of paragraphs (default 5)")
+    search.add_argument("--variant", choices=("hybrid", "dense", "bm25"), default="hybrid")
+    search.add_argument("--lang", choices=("auto", "en", "az"), default="auto")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(handler=_search)
+    register_ask(sub)
+
+
+def _index(args: argparse.Namespace) -> int:
+    from app.corpus import load_corpus
+    from app.session import index, load_embedder, log
+
+    config = config_from(args)
+    corpus = load_corpus(config.corpus_dir)
+    embedder = load_embedder(config)
+    result = index(config, corpus, embedder, rebuild=args.rebuild)
+    detail = f" (embedded {result.embedded} of {result.total_chunks} chunks in {result.seconds:.1f} s)"
+    print(f"{result.summary()}{detail if result.embedded else ''}.")
+    log(f"Index generation {result.generation} in {config.index_dir}.")
+    return 0
+
+
+def hit_record(hit, lang: str) -> dict:  # noqa: ANN001 - app.retrieval.Hit
+    shown = hit.versions.get(lang) or hit.versions[hit.matched_lang]
+    best = hit.best_sentence
+    return {
+        "rank": hit.rank,
+        "doc_id": hit.doc_id,
+        "paragraph": hit.pid,
+        "page": shown.page,
+        "lang": shown.lang,
+        "score": round(hit.score, 6),
+        "dense": None if hit.dense is None else round(hit.dense, 4),
+        "lexical": None if hit.lexical is None else round(hit.lexical, 4),
+        "matched_lang": hit.matched_lang,
+        "text": shown.text,
+        "best_sentence": None
+        if best is None
+        else {"lang": best.lang, "index": best.index, "start": best.start, "end": best.end,
+              "text": hit.versions[best.lang].text[best.start : best.end]},
+        "versions": {code: p.text for code, p in hit.versions.items()},
+    }
+
+
+def _search(args: argparse.Namespace) -> int:
+    from app.errors import QuestionError
+    from app.session import open_retriever
+
+    if not args.question.strip():
+        raise QuestionError("the question is empty")
+    retriever = open_retriever(config_from(args))
+    lang = None if args.lang == "auto" else args.lang
+    result = retriever.search(args.question, k=args.k, variant=args.variant, lang=lang)
+    shown_lang = result.detection.lang
+    records = [hit_record(h, shown_lang) for h in result.hits]
+    if args.json:
+        print(json.dumps({
+            "question": args.question,
+            "language": shown_lang,
+            "language_detection": {"confidence": result.detection.confidence,
+                                   "method": result.detection.method},
+            "variant": args.variant,
+            "hits": records,
+            "timings_ms": dict(result.timings_ms),
+        }, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Question language: {shown_lang} ({result.detection.method}); "
+          f"{result.timings_ms['total']:.0f} ms")
+    for r in records:
+        print(f"\n{r['rank']}. {r['doc_id']} · page {r['page']} · ¶ {r['paragraph']} "
+              f"[{r['lang']}] score {r['score']:.4f}")
+        text = r["text"]
+        print("   " + (text if len(text) <= 300 else text[:297] + "..."))
+    return 0
+
+
+def register_ask(sub: argparse._SubParsersAction) -> None:
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=("auto", "en", "az"), default="auto",
+                     help="answer language (default: the question's)")
+    ask.add_argument("--k", type=int, default=5, help="paragraphs to retrieve (default 5)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(handler=_ask)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from app.answer import Answerer, clean_question
+    from app.errors import IndexError_, QuestionError
+    from app.session import open_retriever
+
+    try:
+        clean_question(args.question)
+        if args.k < 1:
+            raise QuestionError("--k must be at least 1")
+        answer = Answerer(open_retriever(config_from(args))).ask(
+            args.question, lang=None if args.lang == "auto" else args.lang, k=args.k
+        )
+    except (QuestionError, IndexError_) as exc:
+        if not args.json:
+            raise
+        print(json.dumps({"question": args.question, "error": str(exc)}, ensure_ascii=False))
+        return 2
+    if args.json:
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:  # noqa: ANN001 - app.answer.Answer
+    from app.messages import message
+
+    lines = [answer.text, ""]
+    if answer.citations:
+        lines.append(message("sources", answer.language) + ":")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.title} · p. {c.page} · ¶ {c.paragraph} ({c.lang}"
+                         f"{', translated from ' + c.original_lang if c.translated else ''})")
+            lines.append(f"    “{c.quote}”")
+    if answer.see_also:
+        lines.append(message("see_also", answer.language) + ":")
+        for c in answer.see_also:
+            snippet = c.text if len(c.text) <= 160 else c.text[:157] + "..."
+            lines.append(f"  - {c.title} · p. {c.page} · ¶ {c.paragraph}: {snippet}")
+    return "\n".join(lines).rstrip()

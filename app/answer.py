@@ -1,0 +1,207 @@
+"""The extractive answerer: one to three sentences that answer the question, taken from the
+paragraph versions in the question's language, each followed by its citation marker.
+
+No generative model runs offline here, so the answer is built from the corpus' own sentences;
+sentence scores come from vectors stored at index time, so answering costs no extra embedding.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.corpus import Paragraph
+from app.errors import QuestionError
+from app.followup import resolve
+from app.langdetect import Detection, detect
+from app.messages import message
+from app.retrieval import Hit, Retriever
+from app.textnorm import tokens
+
+MAX_QUESTION_CHARS = 2000
+#: Abstain when the best sentence's score is below this (calibrated on evals/datasets/dev.jsonl).
+ABSTAIN_BELOW = 0.80
+MAX_SENTENCES = 3
+KEEP_WITHIN = 0.025  # extra sentences must score within this of the best one
+CANDIDATE_PARAGRAPHS = 3
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited paragraph as shown in the answer's language, with its original beside it."""
+
+    n: int
+    doc_id: str
+    title: str
+    page: int
+    paragraph: str
+    lang: str
+    text: str
+    quote: str
+    translated: bool
+    original_lang: str
+    original_text: str
+    original_quote: str
+    spans: tuple[tuple[int, int], ...] = ()  # cited sentences in ``text``
+    original_spans: tuple[tuple[int, int], ...] = ()
+
+    def as_json(self, with_number: bool = True) -> dict:
+        keys = ("n",) if with_number else ()
+        keys += ("doc_id", "title", "page", "paragraph", "lang", "text", "quote", "translated",
+                 "original_lang", "original_text", "original_quote")
+        return {key: getattr(self, key) for key in keys}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    resolved_question: str
+    language: str
+    answered: bool
+    text: str
+    citations: tuple[Citation, ...]
+    see_also: tuple[Citation, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    hits: tuple[Hit, ...] = ()
+
+    def as_json(self) -> dict:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answered": self.answered,
+            "answer": self.text,
+            "citations": [c.as_json() for c in self.citations],
+            "see_also": [c.as_json(with_number=False) for c in self.see_also],
+            "timings_ms": {
+                "retrieve": self.timings_ms.get("retrieve", 0.0),
+                "answer": self.timings_ms.get("answer", 0.0),
+            },
+        }
+
+
+def clean_question(question: str) -> str:
+    """Control characters become spaces; empty and over-long questions are refused."""
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in question)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters; the limit is {MAX_QUESTION_CHARS})"
+        )
+    return text
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, *, abstain_below: float = ABSTAIN_BELOW):
+        self.retriever = retriever
+        self.abstain_below = abstain_below
+
+    def ask(
+        self,
+        question: str,
+        *,
+        lang: str | None = None,
+        k: int = 5,
+        history: Sequence[str] = (),
+        variant: str = "hybrid",
+    ) -> Answer:
+        question = clean_question(question)
+        resolved = resolve(question, history[-1] if history else None)
+        start = time.perf_counter()
+        result = self.retriever.search(resolved, k=k, variant=variant, lang=lang)
+        retrieve_ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        language = lang if lang in ("en", "az") else _answer_language(question, result.detection)
+        picked = self._select(resolved, result.hits, language)
+        if not picked:
+            see_also = tuple(self._citation(h, language, (), 0) for h in result.hits[:3])
+            answer = Answer(question, resolved, language, False, message("not_found", language),
+                            (), see_also, hits=result.hits)
+        else:
+            answer = self._compose(question, resolved, language, picked, result.hits)
+        timings = {"retrieve": round(retrieve_ms, 2),
+                   "answer": round((time.perf_counter() - start) * 1000, 2)}
+        return Answer(**{**answer.__dict__, "timings_ms": timings})
+
+    def _select(self, question: str, hits: Sequence[Hit], lang: str) -> list[tuple[Hit, int, float]]:
+        """Score sentences of the top paragraphs; keep the best few close to the best one."""
+        query_terms = set(tokens(question, lang))
+        scored: list[tuple[float, Hit, int]] = []
+        for hit in hits[:CANDIDATE_PARAGRAPHS]:
+            version = hit.versions.get(lang) or next(iter(hit.versions.values()))
+            by_index: dict[int, dict[str, float]] = {}
+            for s in hit.sentences:
+                by_index.setdefault(s.index, {})[s.lang] = s.score
+            for s in version.sentences:
+                scores = by_index.get(s.index, {})
+                if not scores:
+                    continue
+                same = scores.get(version.lang, max(scores.values()))
+                other = max(scores.values())
+                overlap = _overlap(query_terms, s.text, version.lang)
+                prior = 0.01 if hit.rank == 1 else 0.0
+                scored.append((0.6 * same + 0.4 * other + 0.05 * overlap + prior, hit, s.index))
+        scored.sort(key=lambda item: -item[0])
+        if not scored or scored[0][0] < self.abstain_below:
+            return []
+        best = scored[0][0]
+        return [(h, i, sc) for sc, h, i in scored[:MAX_SENTENCES] if sc >= best - KEEP_WITHIN]
+
+    def _compose(self, question, resolved, lang, picked, hits) -> Answer:  # noqa: ANN001
+        order: list[Hit] = []
+        chosen: dict[tuple[str, str], list[int]] = {}
+        for hit, index, _ in picked:
+            key = (hit.doc_id, hit.pid)
+            if key not in chosen:
+                order.append(hit)
+            chosen.setdefault(key, []).append(index)
+        citations, parts = [], []
+        for n, hit in enumerate(order, start=1):
+            indices = sorted(chosen[(hit.doc_id, hit.pid)])
+            citation = self._citation(hit, lang, indices, n)
+            citations.append(citation)
+            version = hit.versions.get(lang) or next(iter(hit.versions.values()))
+            parts.extend(f"{version.sentences[i].text} [{n}]" for i in indices)
+        cited = {(c.doc_id, c.paragraph) for c in citations}
+        see_also = tuple(
+            self._citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
+        )
+        return Answer(question, resolved, lang, True, " ".join(parts), tuple(citations), see_also,
+                      hits=tuple(hits))
+
+    def _citation(self, hit: Hit, lang: str, indices: Sequence[int], n: int) -> Citation:
+        shown = hit.versions.get(lang) or next(iter(hit.versions.values()))
+        original = self.retriever.corpus.original_of(shown)
+        title = self.retriever.corpus.document(hit.doc_id).title_in(lang)
+        spans = tuple((shown.sentences[i].start, shown.sentences[i].end) for i in indices)
+        original_spans = tuple(
+            (original.sentences[i].start, original.sentences[i].end)
+            for i in indices if i < len(original.sentences)
+        )
+        return Citation(
+            n=n, doc_id=hit.doc_id, title=title, page=shown.page, paragraph=hit.pid,
+            lang=shown.lang, text=shown.text, quote=_quote(shown, spans), translated=shown.translated,
+            original_lang=original.lang, original_text=original.text,
+            original_quote=_quote(original, original_spans), spans=spans,
+            original_spans=original_spans,
+        )
+
+
+def _answer_language(question: str, resolved: Detection) -> str:
+    """The language the user asked in: a follow-up's own words win unless they are too few to tell."""
+    own = detect(question)
+    return own.lang if own.confidence >= min(0.5, resolved.confidence) else resolved.lang
+
+
+def _quote(p: Paragraph, spans: Sequence[tuple[int, int]]) -> str:
+    return " ".join(p.text[a:b] for a, b in spans)
+
+
+def _overlap(query_terms: set[str], sentence: str, lang: str) -> float:
+    if not query_terms:
+        return 0.0
+    return len(query_terms & set(tokens(sentence, lang))) / len(query_terms)

@@ -1,0 +1,1 @@
+"""Evaluation: the eval dataset format and the metrics computed over a run's result records."""

@@ -1,0 +1,222 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank, grouped
+by paragraph so the English and Azerbaijani versions of one paragraph count once. Every hit
+carries both versions and a score for each of their sentences (from vectors stored at index
+time), so the answer stage never embeds anything but the question."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app import store
+from app.config import Config
+from app.corpus import Corpus, Paragraph
+from app.errors import IndexError_
+from app.indexer import check_compatible, read_manifest
+from app.langdetect import Detection, detect
+
+VARIANTS = ("hybrid", "dense", "bm25")
+RRF_K = 60
+POOL = 40  # candidates taken from each ranking before fusion
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    lang: str
+    index: int
+    start: int
+    end: int
+    score: float  # cosine similarity to the question
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One paragraph (all its language versions) found for a question."""
+
+    doc_id: str
+    pid: str
+    rank: int
+    score: float  # fused score (RRF), or the single ranking's score
+    dense: float | None  # best cosine similarity of the paragraph's passages
+    lexical: float | None  # best BM25 score of its passages
+    matched_lang: str  # the version that matched best
+    versions: Mapping[str, Paragraph]
+    sentences: tuple[SentenceScore, ...] = field(default=())  # best first
+
+    @property
+    def best_sentence(self) -> SentenceScore | None:
+        return self.sentences[0] if self.sentences else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    detection: Detection
+    variant: str
+    hits: tuple[Hit, ...]
+    timings_ms: Mapping[str, float]
+
+
+@dataclass
+class _Candidate:
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    dense: float | None = None
+    lexical: float | None = None
+    lang_votes: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    """Opens the current index generation once and answers searches against it."""
+
+    def __init__(self, config: Config, corpus: Corpus, embedder: Any, manifest: dict[str, Any]):
+        from app.lexical import LexicalIndex
+
+        self.config, self.corpus, self.embedder, self.manifest = config, corpus, embedder, manifest
+        client = store.open_client(config)
+        self._passages = store.get_collection(client, manifest["collections"]["passages"])
+        self._sentences = store.get_collection(client, manifest["collections"]["sentences"])
+        folder = config.index_dir / manifest["folder"]
+        self._lexical = LexicalIndex.load(folder / "lexical")
+        self._rows = _read_table(folder / "passages.jsonl")
+
+    @classmethod
+    def open(cls, config: Config, corpus: Corpus, embedder: Any) -> Retriever:
+        manifest = read_manifest(config.index_dir)
+        if manifest is None:
+            raise IndexError_(
+                f"no index in {config.index_dir}: run `menbe index` first (`make chat` builds it)"
+            )
+        check_compatible(manifest, embedder.identity)
+        try:
+            return cls(config, corpus, embedder, manifest)
+        except IndexError_:
+            raise
+        except Exception as exc:
+            raise IndexError_(
+                f"the index in {config.index_dir} cannot be opened ({exc}); "
+                "run `menbe index --rebuild`"
+            ) from exc
+
+    def search(
+        self, query: str, k: int = 5, variant: str = "hybrid", lang: str | None = None
+    ) -> SearchResult:
+        if variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {VARIANTS}")
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        detection = detect(query)
+        if lang in ("en", "az"):
+            detection = Detection(lang, 1.0, "forced")
+        vector = self.embedder.embed_query(query) if variant != "bm25" else None
+        timings["embed"] = _lap(clock)
+        candidates: dict[tuple[str, str], _Candidate] = {}
+        if vector is not None:
+            t = time.perf_counter()
+            self._dense(vector, candidates)
+            timings["dense"] = _lap(t)
+        if variant != "dense":
+            t = time.perf_counter()
+            self._bm25(query, detection.lang, candidates)
+            timings["lexical"] = _lap(t)
+        ranked = _fuse(candidates, variant)[:k]
+        t = time.perf_counter()
+        hits = self._hits(ranked, candidates, vector, detection.lang)
+        timings["sentences"] = _lap(t)
+        timings["total"] = _lap(clock)
+        return SearchResult(query, detection, variant, tuple(hits), timings)
+
+    def _dense(self, vector: np.ndarray, candidates: dict[tuple[str, str], _Candidate]) -> None:
+        n = min(POOL, self.manifest["counts"]["passages"])
+        got = self._passages.query(
+            query_embeddings=[vector.tolist()], n_results=max(n, 1), include=["metadatas", "distances"]
+        )
+        rank = 0
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
+            cand = candidates.setdefault((meta["doc_id"], meta["pid"]), _Candidate())
+            similarity = 1.0 - float(distance)
+            if cand.dense_rank is None:
+                rank += 1
+                cand.dense_rank, cand.dense = rank, similarity
+            cand.lang_votes[meta["lang"]] = max(cand.lang_votes.get(meta["lang"], -1), similarity)
+
+    def _bm25(self, query: str, lang: str, candidates: dict[tuple[str, str], _Candidate]) -> None:
+        rank = 0
+        for row, score in self._lexical.search(query, lang, POOL):
+            meta = self._rows[row]
+            cand = candidates.setdefault((meta["doc_id"], meta["pid"]), _Candidate())
+            if cand.lexical_rank is None:
+                rank += 1
+                cand.lexical_rank, cand.lexical = rank, float(score)
+            if not cand.lang_votes:
+                cand.lang_votes[meta["lang"]] = 0.0
+
+    def _hits(self, ranked, candidates, vector, query_lang: str) -> list[Hit]:  # noqa: ANN001
+        hits = []
+        for key, score in ranked:
+            versions = self.corpus.versions(*key)
+            if not versions:
+                continue  # the corpus lost this paragraph since indexing: `menbe index` fixes it
+            cand = candidates[key]
+            matched = max(cand.lang_votes, key=cand.lang_votes.get) if cand.lang_votes else query_lang
+            hits.append(
+                Hit(key[0], key[1], len(hits) + 1, score, cand.dense, cand.lexical,
+                    matched, versions, ())
+            )
+        if vector is None or not hits:
+            return hits
+        scored = self._sentence_scores(hits, vector)
+        return [
+            Hit(h.doc_id, h.pid, h.rank, h.score, h.dense, h.lexical, h.matched_lang, h.versions,
+                scored.get((h.doc_id, h.pid), ()))
+            for h in hits
+        ]
+
+    def _sentence_scores(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[str, str], tuple[SentenceScore, ...]]:
+        ids, owners = [], []
+        for h in hits:
+            for p in h.versions.values():
+                for s in p.sentences:
+                    ids.append(f"{p.doc_id}/{p.pid}/{p.lang}/s{s.index}")
+                    owners.append((h, p, s))
+        got = self._sentences.get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        out: dict[tuple[str, str], list[SentenceScore]] = {}
+        for chunk_id, (h, p, s) in zip(ids, owners, strict=True):
+            emb = by_id.get(chunk_id)
+            if emb is None:
+                continue
+            score = float(np.dot(np.asarray(emb, dtype=np.float32), vector))
+            out.setdefault((h.doc_id, h.pid), []).append(SentenceScore(p.lang, s.index, s.start, s.end, score))
+        return {key: tuple(sorted(v, key=lambda s: -s.score)) for key, v in out.items()}
+
+
+def _fuse(candidates: dict[tuple[str, str], _Candidate], variant: str) -> list[tuple[tuple[str, str], float]]:
+    """Reciprocal rank fusion for hybrid; the single ranking's own score otherwise."""
+    scored = []
+    for key, c in candidates.items():
+        if variant == "dense":
+            if c.dense is not None:
+                scored.append((key, c.dense))
+        elif variant == "bm25":
+            if c.lexical is not None:
+                scored.append((key, c.lexical))
+        else:
+            score = sum(1.0 / (RRF_K + r) for r in (c.dense_rank, c.lexical_rank) if r is not None)
+            scored.append((key, score))
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def _read_table(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as rows:
+        return [json.loads(line) for line in rows]
+
+
+def _lap(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
