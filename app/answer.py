@@ -26,6 +26,16 @@ MAX_QUESTION_CHARS = 2000
 ABSTAIN_BELOW = 0.80
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.025  # extra sentences must score within this of the best one
+NEIGHBOUR_WITHIN = 0.06  # a sentence next to the best one may complete it, so it gets more room
+TYPE_BONUS = 0.02  # a "when" question prefers sentences with dates, "how many" with numbers
+_WHEN = re.compile(r"\b(when|what year|which year|since when|until when|nə vaxt|ne vaxt|hansı il"
+                   r"|hansi il|nə zaman|ne zaman|neçənci|necenci)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\b(how many|how much|how long|neçə|nece|nə qədər|ne qeder)\b",
+                       re.IGNORECASE)
+_WHO = re.compile(r"\b(who|whom|whose|kim|kimin|kimə|kimi)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NUMBER = re.compile(r"\d")
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÇƏĞİÖŞÜ][a-zəğıöşüç]+")
 CANDIDATE_PARAGRAPHS = 3
 
 
@@ -144,12 +154,20 @@ class Answerer:
                 other = max(scores.values())
                 overlap = _overlap(query_terms, s.text, version.lang)
                 prior = 0.01 if hit.rank == 1 else 0.0
-                scored.append((0.6 * same + 0.4 * other + 0.05 * overlap + prior, hit, s.index))
+                bonus = TYPE_BONUS * _answer_type_match(question, s.text)
+                scored.append((0.6 * same + 0.4 * other + 0.05 * overlap + prior + bonus,
+                               hit, s.index))
         scored.sort(key=lambda item: -item[0])
         if not scored or scored[0][0] < self.abstain_below:
             return []
-        best = scored[0][0]
-        return [(h, i, sc) for sc, h, i in scored[:MAX_SENTENCES] if sc >= best - KEEP_WITHIN]
+        best_score, best_hit, best_index = scored[0]
+        picked = [(best_hit, best_index, best_score)]
+        for score, hit, index in scored[1:]:
+            neighbour = hit is best_hit and abs(index - best_index) == 1
+            margin = NEIGHBOUR_WITHIN if neighbour else KEEP_WITHIN
+            if len(picked) < MAX_SENTENCES and score >= best_score - margin:
+                picked.append((hit, index, score))
+        return picked
 
     def _compose(self, question, resolved, lang, picked, hits) -> Answer:  # noqa: ANN001
         order: list[Hit] = []
@@ -195,6 +213,17 @@ def _answer_language(question: str, resolved: Detection) -> str:
     """The language the user asked in: a follow-up's own words win unless they are too few to tell."""
     own = detect(question)
     return own.lang if own.confidence >= min(0.5, resolved.confidence) else resolved.lang
+
+
+def _answer_type_match(question: str, sentence: str) -> float:
+    """1 when the sentence holds the kind of fact the question asks for (date, number, name)."""
+    if _WHEN.search(question):
+        return float(bool(_YEAR.search(sentence)))
+    if _HOW_MANY.search(question):
+        return float(bool(_NUMBER.search(sentence)))
+    if _WHO.search(question):
+        return float(bool(_NAME.search(sentence)))
+    return 0.0
 
 
 def _quote(p: Paragraph, spans: Sequence[tuple[int, int]]) -> str:
