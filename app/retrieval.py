@@ -6,6 +6,7 @@ time), so the answer stage never embeds anything but the question."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ from app.langdetect import Detection, detect
 
 VARIANTS = ("hybrid", "dense", "bm25")
 RRF_K = 60
+#: The dense model reads Azerbaijani typed without its letters poorly; the folded lexical
+#: ranking then gets this weight in the fusion.
+ASCII_AZ_LEXICAL_WEIGHT = 2.0
+_AZ_LETTERS = re.compile(r"[əğıöşüçƏĞİÖŞÜÇ]")
 POOL = 40  # candidates taken from each ranking before fusion
 
 
@@ -114,10 +119,10 @@ class Retriever:
         detection = detect(query)
         if lang in ("en", "az"):
             detection = Detection(lang, 1.0, "forced")
-        vector = self.embedder.embed_query(query) if variant != "bm25" else None
+        vector = self.embedder.embed_query(query)  # bm25 ranks without it; sentences still need it
         timings["embed"] = _lap(clock)
         candidates: dict[tuple[str, str], _Candidate] = {}
-        if vector is not None:
+        if variant != "bm25":
             t = time.perf_counter()
             self._dense(vector, candidates)
             timings["dense"] = _lap(t)
@@ -125,7 +130,8 @@ class Retriever:
             t = time.perf_counter()
             self._bm25(query, detection.lang, candidates)
             timings["lexical"] = _lap(t)
-        ranked = _fuse(candidates, variant)[:k]
+        ascii_az = detection.lang == "az" and not _AZ_LETTERS.search(query)
+        ranked = _fuse(candidates, variant, ASCII_AZ_LEXICAL_WEIGHT if ascii_az else 1.0)[:k]
         t = time.perf_counter()
         hits = self._hits(ranked, candidates, vector, detection.lang)
         timings["sentences"] = _lap(t)
@@ -169,7 +175,7 @@ class Retriever:
                 Hit(key[0], key[1], len(hits) + 1, score, cand.dense, cand.lexical,
                     matched, versions, ())
             )
-        if vector is None or not hits:
+        if not hits:
             return hits
         scored = self._sentence_scores(hits, vector)
         return [
@@ -197,7 +203,9 @@ class Retriever:
         return {key: tuple(sorted(v, key=lambda s: -s.score)) for key, v in out.items()}
 
 
-def _fuse(candidates: dict[tuple[str, str], _Candidate], variant: str) -> list[tuple[tuple[str, str], float]]:
+def _fuse(
+    candidates: dict[tuple[str, str], _Candidate], variant: str, lexical_weight: float = 1.0
+) -> list[tuple[tuple[str, str], float]]:
     """Reciprocal rank fusion for hybrid; the single ranking's own score otherwise."""
     scored = []
     for key, c in candidates.items():
@@ -208,7 +216,11 @@ def _fuse(candidates: dict[tuple[str, str], _Candidate], variant: str) -> list[t
             if c.lexical is not None:
                 scored.append((key, c.lexical))
         else:
-            score = sum(1.0 / (RRF_K + r) for r in (c.dense_rank, c.lexical_rank) if r is not None)
+            score = 0.0
+            if c.dense_rank is not None:
+                score += 1.0 / (RRF_K + c.dense_rank)
+            if c.lexical_rank is not None:
+                score += lexical_weight / (RRF_K + c.lexical_rank)
             scored.append((key, score))
     return sorted(scored, key=lambda item: -item[1])
 

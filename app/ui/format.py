@@ -1,0 +1,226 @@
+"""Pure functions from answers to what the chat shows: markdown for the chat and HTML for the
+sources panel. They hold no Gradio state so they can be tested directly, and every piece of user
+or corpus text goes through one of two escaping points (``escape_markdown``, ``escape``), so
+nothing a user types or a corpus file contains is ever run as markup or script."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from urllib.parse import quote, unquote
+
+from app.answer import MAX_QUESTION_CHARS, Answer, Citation
+from app.messages import message
+from app.ui.static import ui_text
+
+#: Characters with a meaning in (GitHub-flavoured) markdown; escaped so corpus text stays text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:@])")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SHARE_PARAM = "p"
+
+
+def escape(text: str) -> str:
+    """HTML-escape text (quotes too, since it may land in an attribute)."""
+    return html.escape(text, quote=True)
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by a markdown renderer that also accepts HTML: markdown syntax is
+    backslash-escaped and ``<``/``&`` become entities, so ``<img onerror=…>`` is only text."""
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def prepare_question(raw: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, bool]:
+    """Whitespace collapsed; a question over ``limit`` characters is cut to the limit (at a word
+    boundary when one is near) so the user still gets an answer. Returns (question, trimmed)."""
+    text = " ".join(raw.split())
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit - 40:
+        cut = cut[:space]
+    return cut.rstrip(), True
+
+
+def share_link(doc_id: str, pid: str) -> str:
+    """The query string that opens one paragraph in the corpus browser: ``?p=<doc_id>/<pid>``."""
+    return f"?{_SHARE_PARAM}={quote(f'{doc_id}/{pid}', safe='/-_.')}"
+
+
+def parse_paragraph_ref(value: str | None) -> tuple[str, str] | None:
+    """``doc_id/pid`` from a share value, a ``?p=…`` query or a full link; None when malformed."""
+    if not value:
+        return None
+    text = unquote(value.strip())
+    if f"{_SHARE_PARAM}=" in text:
+        text = text.split(f"{_SHARE_PARAM}=", 1)[1].split("&", 1)[0]
+    doc_id, _, pid = text.strip().strip("/").rpartition("/")
+    if not doc_id or not pid or not re.fullmatch(r"[\w.-]+", pid):
+        return None
+    return doc_id, pid
+
+
+def source_anchor(turn: int, label: str | int) -> str:
+    """The element id of a source card: unique per turn so older answers' markers still work."""
+    return f"src-{turn}-{label}"
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` as HTML with the character ranges ``spans`` wrapped in ``<mark>``."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def lang_name(code: str, ui: str) -> str:
+    return ui_text(f"lang_{code}", ui) if code in ("en", "az") else code
+
+
+def location(c: Citation, ui: str) -> str:
+    """"p. 7 · ¶ p35": where the paragraph sits in its document."""
+    return f"{ui_text('page', ui)} {c.page} · {ui_text('paragraph', ui)} {c.paragraph}"
+
+
+# -- the chat ---------------------------------------------------------------------------------
+
+
+def user_markdown(question: str) -> str:
+    """The user's question as the chat shows it: literally, whatever characters it holds."""
+    return escape_markdown(question)
+
+
+def marker_link(turn: int, n: int) -> str:
+    return f"[\\[{n}\\]](#{source_anchor(turn, n)})"
+
+
+def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str = "en") -> str:
+    """The bot's chat message: escaped answer text whose ``[n]`` markers link to source cards,
+    a notice when the question was trimmed, see-also links when it abstained, and timings."""
+    lang = answer.language
+    parts: list[str] = []
+    if trimmed:
+        parts.append("> ⚠️ " + escape_markdown(message("trimmed", lang, limit=MAX_QUESTION_CHARS)))
+    if answer.answered:
+        parts.append(_link_markers(answer.text, turn, {c.n for c in answer.citations}))
+    else:
+        parts.append(escape_markdown(answer.text))
+    if answer.see_also and not answer.answered:
+        links = [
+            f"[{escape_markdown(location(c, lang))}](#{source_anchor(turn, f's{i}')})"
+            for i, c in enumerate(answer.see_also, start=1)
+        ]
+        parts.append(f"**{escape_markdown(message('see_also', lang))}:** " + " · ".join(links))
+    sources = " ".join(
+        f"{marker_link(turn, c.n)} {escape_markdown(location(c, lang))}" for c in answer.citations
+    )
+    ms = round(answer.timings_ms.get("retrieve", 0.0))
+    meta = escape_markdown(ui_text("retrieval", ui, ms=ms))
+    parts.append(f"<sub>{sources + ' · ' if sources else ''}{meta}</sub>")
+    return "\n\n".join(parts)
+
+
+def notice_markdown(key: str, lang: str, **values: object) -> str:
+    """A friendly message (empty question, failure, ...) from app/data/messages.json."""
+    return escape_markdown(message(key, lang, **values))
+
+
+def _link_markers(text: str, turn: int, numbers: set[int]) -> str:
+    pieces, pos = [], 0
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if n not in numbers:
+            continue
+        pieces.append(escape_markdown(text[pos : m.start()]))
+        pieces.append(marker_link(turn, n))
+        pos = m.end()
+    pieces.append(escape_markdown(text[pos:]))
+    return "".join(pieces)
+
+
+# -- the sources panel ------------------------------------------------------------------------
+
+
+def badges(lang: str, translated: bool, original_lang: str, ui: str) -> str:
+    """A language badge, and a translation badge saying from which language, where it applies."""
+    out = f'<span class="menbe-badge menbe-lang" title="{escape(lang_name(lang, ui))}">'
+    out += f"{escape(lang.upper())}</span>"
+    if translated:
+        title = ui_text("translated_from", ui, lang=lang_name(original_lang, ui))
+        out += f' <span class="menbe-badge menbe-tr" title="{escape(title)}">'
+        out += f"{escape(ui_text('translation', ui))}</span>"
+    return out
+
+
+def citation_card(c: Citation, anchor: str, label: str, ui: str, *, opened: bool) -> str:
+    """One source: number, title, page, paragraph id, badges, the paragraph with the cited
+    sentences marked, the original one click away for a translation, and a share link."""
+    body = f'<p class="menbe-para" lang="{escape(c.lang)}">{highlight(c.text, c.spans)}</p>'
+    if c.translated and c.original_text:
+        toggle = escape(ui_text("show_original", ui, lang=c.original_lang))
+        original = highlight(c.original_text, c.original_spans)
+        body += (
+            f'<details class="menbe-orig"><summary>{toggle}</summary>'
+            f'<p class="menbe-para" lang="{escape(c.original_lang)}">{original}</p></details>'
+        )
+    link = share_link(c.doc_id, c.paragraph)
+    body += (
+        f'<div class="menbe-share"><a href="{escape(link)}" target="_blank" rel="noopener">'
+        f"🔗 {escape(ui_text('share', ui))}</a> <code>{escape(link)}</code></div>"
+    )
+    return (
+        f'<details class="menbe-card" id="{escape(anchor)}"{" open" if opened else ""}>'
+        f'<summary><span class="menbe-num">{escape(label)}</span>'
+        f'<span class="menbe-head"><span class="menbe-title">{escape(c.title)}</span>'
+        f'<span class="menbe-loc">{escape(location(c, ui))} '
+        f"{badges(c.lang, c.translated, c.original_lang, ui)}</span></span></summary>"
+        f'<div class="menbe-body">{body}</div></details>'
+    )
+
+
+def turn_html(answer: Answer, turn: int, ui: str, *, latest: bool) -> str:
+    """The sources of one answer; older turns fold away under their question."""
+    cards = [
+        citation_card(c, source_anchor(turn, c.n), str(c.n), ui, opened=latest)
+        for c in answer.citations
+    ]
+    if answer.see_also:
+        cards.append(f'<h4 class="menbe-sub">{escape(ui_text("see_also", ui))}</h4>')
+        cards += [
+            citation_card(c, source_anchor(turn, f"s{i}"), "·", ui, opened=False)
+            for i, c in enumerate(answer.see_also, start=1)
+        ]
+    ms = round(answer.timings_ms.get("retrieve", 0.0))
+    meta = f'<span class="menbe-meta">{escape(ui_text("retrieval", ui, ms=ms))}</span>'
+    question = f'<span class="menbe-q">{escape(answer.question)}</span>'
+    if latest:
+        return (
+            f'<section class="menbe-turn" data-turn="{turn}"><div class="menbe-turn-head">'
+            f"{question}{meta}</div>{''.join(cards)}</section>"
+        )
+    return (
+        f'<details class="menbe-turn menbe-older" data-turn="{turn}"><summary>'
+        f'<span class="menbe-earlier">{escape(ui_text("earlier", ui))}:</span> {question}{meta}'
+        f"</summary>{''.join(cards)}</details>"
+    )
+
+
+def sources_html(turns: Sequence[tuple[int, Answer]], ui: str) -> str:
+    """The whole panel: the latest answer's sources first, earlier ones folded below."""
+    head = f'<h3 class="menbe-panel-title">{escape(ui_text("sources", ui))}</h3>'
+    if not turns:
+        empty = escape(ui_text("sources_empty", ui))
+        return f'<div class="menbe-sources">{head}<p class="menbe-empty">{empty}</p></div>'
+    ordered = sorted(turns, key=lambda t: -t[0])
+    body = "".join(
+        turn_html(answer, turn, ui, latest=i == 0) for i, (turn, answer) in enumerate(ordered)
+    )
+    return f'<div class="menbe-sources">{head}{body}</div>'

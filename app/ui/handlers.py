@@ -1,0 +1,144 @@
+"""What the widgets do, as plain methods over plain values: validation, answering with every
+failure caught, the programmatic ``/ask``, and the corpus browser's navigation. Kept apart from
+the layout so tests can drive a session without a browser or a server."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from app.answer import Answer, clean_question
+from app.corpus import Corpus
+from app.errors import MenbeError, QuestionError
+from app.session import log
+from app.ui import browse
+from app.ui.format import (
+    answer_markdown,
+    notice_markdown,
+    parse_paragraph_ref,
+    prepare_question,
+    sources_html,
+    user_markdown,
+)
+
+ANSWER_LANGUAGES = ("auto", "en", "az")
+
+
+class AnswererLike(Protocol):
+    def ask(self, question: str, *, lang: str | None = ..., history: Any = ...) -> Answer: ...
+
+
+@dataclass
+class ChatState:
+    """One browser session's conversation: chat messages, answers by turn, questions asked."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+    turns: list[tuple[int, Answer]] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    pending: tuple[str, bool] | None = None  # (question, trimmed) waiting for its answer
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one step changes: the session, the notice under the input and the sources panel."""
+
+    state: ChatState
+    notice: str = ""
+    sources: str | None = None  # None: leave the panel as it is
+
+
+class Handlers:
+    """The app's behaviour; one instance serves every session (answering is serialised)."""
+
+    def __init__(self, answerer: AnswererLike, corpus: Corpus):
+        self.answerer = answerer
+        self.corpus = corpus
+        self._lock = threading.Lock()
+
+    # -- chat -----------------------------------------------------------------------------
+
+    def start(self, text: str | None, state: ChatState, ui: str) -> Reply:
+        """Show the question at once; an empty one gets a message and no call at all."""
+        question, trimmed = prepare_question(text or "")
+        try:
+            question = clean_question(question)
+        except QuestionError:
+            return Reply(replace(state, pending=None), notice_markdown("empty_question", ui))
+        messages = [*state.messages, {"role": "user", "content": user_markdown(question)}]
+        return Reply(replace(state, messages=messages, pending=(question, trimmed)))
+
+    def respond(self, state: ChatState, answer_lang: str, ui: str) -> Reply:
+        """Answer the pending question; any failure becomes a friendly message in the chat."""
+        if state.pending is None:
+            return Reply(state)
+        question, trimmed = state.pending
+        lang = answer_lang if answer_lang in ("en", "az") else None
+        try:
+            answer = self.ask(question, lang=lang, history=state.asked)
+        except Exception as exc:  # the app must stay up whatever goes wrong behind the scenes
+            log(f"menbe: answering {question[:80]!r} failed:\n{traceback.format_exc()}")
+            detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
+            content = notice_markdown("failure", ui, error=detail[:200])
+            messages = [*state.messages, {"role": "assistant", "content": content}]
+            return Reply(replace(state, messages=messages, pending=None))
+        turn = len(state.turns) + 1
+        content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
+        turns = [*state.turns, (turn, replace(answer, hits=()))]
+        new = ChatState(
+            messages=[*state.messages, {"role": "assistant", "content": content}],
+            turns=turns,
+            asked=[*state.asked, question],
+        )
+        return Reply(new, sources=sources_html(turns, ui))
+
+    def ask(self, question: str, **kwargs: Any) -> Answer:
+        with self._lock:
+            return self.answerer.ask(question, **kwargs)
+
+    def api_ask(self, question: str, language: str = "auto") -> dict:
+        """The ``menbe ask --json`` answer, or ``{"question", "error"}`` for a bad question."""
+        if language not in ANSWER_LANGUAGES:
+            return {"question": question, "error": "language must be one of auto, en, az"}
+        try:
+            clean_question(question)
+            answer = self.ask(question, lang=None if language == "auto" else language)
+        except MenbeError as exc:
+            return {"question": question, "error": str(exc)}
+        except Exception as exc:  # reported like the CLI would, without taking the app down
+            log(f"menbe: /ask failed:\n{traceback.format_exc()}")
+            return {"question": question, "error": f"internal error ({type(exc).__name__})"}
+        return answer.as_json()
+
+    def panel(self, state: ChatState, ui: str) -> str:
+        return sources_html(state.turns, ui)
+
+    # -- corpus browser -------------------------------------------------------------------
+
+    def default_doc(self) -> str | None:
+        return self.corpus.documents[0].doc_id if self.corpus.documents else None
+
+    def first_page(self, doc_id: str | None) -> int | None:
+        pages = browse.pages(self.corpus, doc_id) if doc_id else []
+        return pages[0] if pages else None
+
+    def open_paragraph(self, ref: str | None) -> tuple[str, int, str] | None:
+        """(doc_id, page, pid) for a share value such as ``doc/p05``; None when there is none."""
+        parsed = parse_paragraph_ref(ref)
+        if parsed is None or not browse.exists(self.corpus, *parsed):
+            return None
+        doc_id, pid = parsed
+        page = browse.paragraph_page(self.corpus, doc_id, pid)
+        return (doc_id, page, pid) if page is not None else None
+
+    def browser_html(self, doc_id: str | None, page: int | None, ui: str, focus: str | None) -> str:
+        if not doc_id:
+            return ""
+        return browse.page_html(self.corpus, doc_id, page, ui, focus)
+
+    def not_found_html(self, doc_id: str | None, page: int | None, ui: str, ref: str) -> str:
+        html = self.browser_html(doc_id, page, ui, None)
+        bad_doc, _, bad_pid = (ref or "").strip().rpartition("/")
+        note = browse.focus_html(self.corpus, bad_doc or "?", bad_pid or ref or "?", ui)
+        return note + html
