@@ -28,10 +28,14 @@ MAX_SENTENCES = 3
 KEEP_WITHIN = 0.025  # extra sentences must score within this of the best one
 NEIGHBOUR_WITHIN = 0.06  # a sentence next to the best one may complete it, so it gets more room
 TYPE_BONUS = 0.02  # a "when" question prefers sentences with dates, "how many" with numbers
-_WHEN = re.compile(r"\b(when|what year|which year|since when|until when|nə vaxt|ne vaxt|hansı il"
-                   r"|hansi il|nə zaman|ne zaman|neçənci|necenci)\b", re.IGNORECASE)
-_HOW_MANY = re.compile(r"\b(how many|how much|how long|neçə|nece|nə qədər|ne qeder)\b",
-                       re.IGNORECASE)
+_WHEN = re.compile(
+    r"\b(when|what year|which year|since when|until when|nə vaxt|ne vaxt|hansı il"
+    r"|hansi il|nə zaman|ne zaman|neçənci|necenci)\b",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(
+    r"\b(how many|how much|how long|neçə|nece|nə qədər|ne qeder)\b", re.IGNORECASE
+)
 _WHO = re.compile(r"\b(who|whom|whose|kim|kimin|kimə|kimi)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\d")
@@ -60,8 +64,19 @@ class Citation:
 
     def as_json(self, with_number: bool = True) -> dict:
         keys = ("n",) if with_number else ()
-        keys += ("doc_id", "title", "page", "paragraph", "lang", "text", "quote", "translated",
-                 "original_lang", "original_text", "original_quote")
+        keys += (
+            "doc_id",
+            "title",
+            "page",
+            "paragraph",
+            "lang",
+            "text",
+            "quote",
+            "translated",
+            "original_lang",
+            "original_text",
+            "original_quote",
+        )
         return {key: getattr(self, key) for key in keys}
 
 
@@ -129,15 +144,27 @@ class Answerer:
         picked = self._select(resolved, result.hits, language)
         if not picked:
             see_also = tuple(self._citation(h, language, (), 0) for h in result.hits[:3])
-            answer = Answer(question, resolved, language, False, message("not_found", language),
-                            (), see_also, hits=result.hits)
+            answer = Answer(
+                question,
+                resolved,
+                language,
+                False,
+                message("not_found", language),
+                (),
+                see_also,
+                hits=result.hits,
+            )
         else:
             answer = self._compose(question, resolved, language, picked, result.hits)
-        timings = {"retrieve": round(retrieve_ms, 2),
-                   "answer": round((time.perf_counter() - start) * 1000, 2)}
+        timings = {
+            "retrieve": round(retrieve_ms, 2),
+            "answer": round((time.perf_counter() - start) * 1000, 2),
+        }
         return Answer(**{**answer.__dict__, "timings_ms": timings})
 
-    def _select(self, question: str, hits: Sequence[Hit], lang: str) -> list[tuple[Hit, int, float]]:
+    def _select(
+        self, question: str, hits: Sequence[Hit], lang: str
+    ) -> list[tuple[Hit, int, float]]:
         """Score sentences of the top paragraphs; keep the best few close to the best one."""
         query_terms = set(tokens(question, lang))
         scored: list[tuple[float, Hit, int]] = []
@@ -155,8 +182,9 @@ class Answerer:
                 overlap = _overlap(query_terms, s.text, version.lang)
                 prior = 0.01 if hit.rank == 1 else 0.0
                 bonus = TYPE_BONUS * _answer_type_match(question, s.text)
-                scored.append((0.6 * same + 0.4 * other + 0.05 * overlap + prior + bonus,
-                               hit, s.index))
+                scored.append(
+                    (0.6 * same + 0.4 * other + 0.05 * overlap + prior + bonus, hit, s.index)
+                )
         scored.sort(key=lambda item: -item[0])
         if not scored or scored[0][0] < self.abstain_below:
             return []
@@ -169,7 +197,7 @@ class Answerer:
                 picked.append((hit, index, score))
         return picked
 
-    def _compose(self, question, resolved, lang, picked, hits) -> Answer:  # noqa: ANN001
+    def _compose(self, question, resolved, lang, picked, hits) -> Answer:
         order: list[Hit] = []
         chosen: dict[tuple[str, str], list[int]] = {}
         for hit, index, _ in picked:
@@ -188,8 +216,16 @@ class Answerer:
         see_also = tuple(
             self._citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
         )
-        return Answer(question, resolved, lang, True, " ".join(parts), tuple(citations), see_also,
-                      hits=tuple(hits))
+        return Answer(
+            question,
+            resolved,
+            lang,
+            True,
+            " ".join(parts),
+            tuple(citations),
+            see_also,
+            hits=tuple(hits),
+        )
 
     def _citation(self, hit: Hit, lang: str, indices: Sequence[int], n: int) -> Citation:
         shown = hit.versions.get(lang) or next(iter(hit.versions.values()))
@@ -198,19 +234,29 @@ class Answerer:
         spans = tuple((shown.sentences[i].start, shown.sentences[i].end) for i in indices)
         original_spans = tuple(
             (original.sentences[i].start, original.sentences[i].end)
-            for i in indices if i < len(original.sentences)
+            for i in indices
+            if i < len(original.sentences)
         )
         return Citation(
-            n=n, doc_id=hit.doc_id, title=title, page=shown.page, paragraph=hit.pid,
-            lang=shown.lang, text=shown.text, quote=_quote(shown, spans), translated=shown.translated,
-            original_lang=original.lang, original_text=original.text,
-            original_quote=_quote(original, original_spans), spans=spans,
+            n=n,
+            doc_id=hit.doc_id,
+            title=title,
+            page=shown.page,
+            paragraph=hit.pid,
+            lang=shown.lang,
+            text=shown.text,
+            quote=_quote(shown, spans),
+            translated=shown.translated,
+            original_lang=original.lang,
+            original_text=original.text,
+            original_quote=_quote(original, original_spans),
+            spans=spans,
             original_spans=original_spans,
         )
 
 
 def _answer_language(question: str, resolved: Detection) -> str:
-    """The language the user asked in: a follow-up's own words win unless they are too few to tell."""
+    """The language the user asked in: a follow-up's own words win unless too few to tell."""
     own = detect(question)
     return own.lang if own.confidence >= min(0.5, resolved.confidence) else resolved.lang
 

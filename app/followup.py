@@ -14,8 +14,10 @@ _LEAD = re.compile(
 )
 _QUESTION_WORDS = frozenset(
     fold(w)
-    for w in "what who when where why how which whom whose did does do was were is are "
-    "nə kim nə vaxt harada niyə necə hansı kimi neçə".split()
+    for w in (
+        "what who when where why how which whom whose did does do was were is are "
+        "nə kim vaxt harada niyə necə hansı kimi neçə"
+    ).split(" ")
 )
 _NUMBER = re.compile(r"\b\d{1,4}\b")
 _OPENERS = frozenset({"Tell", "Explain", "Describe", "Give", "List", "Show", "Please"})
@@ -23,7 +25,7 @@ _PROPER = re.compile(r"\b[A-ZÇƏĞİÖŞÜ][\wəğıöşüç'’-]*(?:\s+[A-ZÇ
 
 
 def is_followup(question: str) -> bool:
-    """Short questions that lean on the previous turn: a leading "and"/"bəs", or no question word."""
+    """Short questions leaning on the previous turn: a leading "and"/"bəs", or no question word."""
     words = re.findall(r"[\wəğıöşüçİ'-]+", question)
     if not words or len(words) > 6:
         return False

@@ -9,6 +9,7 @@ the new generation with their stored vectors, so only added or changed text is e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -95,12 +96,14 @@ def _paragraph_versions(chunks: dict[str, str]) -> dict[tuple[str, str, str], st
     return {key: "".join(parts) for key, parts in out.items()}
 
 
-def _old_hashes(client, manifest: dict[str, Any] | None) -> dict[str, dict[str, str]]:  # noqa: ANN001
+def _old_hashes(client, manifest: dict[str, Any] | None) -> dict[str, dict[str, str]]:
     if manifest is None:
         return {"passages": {}, "sentences": {}}
     out = {}
     for kind in ("passages", "sentences"):
-        got = store.all_records(store.get_collection(client, manifest["collections"][kind]), ["metadatas"])
+        got = store.all_records(
+            store.get_collection(client, manifest["collections"][kind]), ["metadatas"]
+        )
         out[kind] = {i: m["hash"] for i, m in zip(got["ids"], got["metadatas"], strict=True)}
     return out
 
@@ -108,7 +111,7 @@ def _old_hashes(client, manifest: dict[str, Any] | None) -> dict[str, dict[str, 
 def build_index(
     config: Config,
     corpus: Corpus,
-    embedder,  # noqa: ANN001 - app.embedding.Embedder, imported lazily
+    embedder,
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
@@ -123,7 +126,7 @@ def build_index(
         check_compatible(base, embedder.identity)
         try:
             old = _old_hashes(client, base)
-        except Exception as exc:  # noqa: BLE001 - its collections are gone: start over
+        except Exception as exc:
             print(f"The previous index could not be read ({exc}); building a new one.")
             base = None
     chunks = chunk_corpus(corpus)
@@ -151,28 +154,32 @@ def build_index(
 
 def _write_generation(
     config: Config,
-    client,  # noqa: ANN001
+    client,
     manifest: dict[str, Any] | None,
     generation: int,
     want: dict[str, dict[str, Chunk]],
     old: dict[str, dict[str, str]],
-    embedder,  # noqa: ANN001
+    embedder,
     progress: Progress | None,
 ) -> int:
     names = _names(config, generation)
-    meta = {"menbe_model": embedder.identity, "menbe_chunker": CHUNKER_VERSION, "menbe_generation": generation}
+    meta = {
+        "menbe_model": embedder.identity,
+        "menbe_chunker": CHUNKER_VERSION,
+        "menbe_generation": generation,
+    }
     gen_dir = config.index_dir / f"gen-{generation}"
     batch = client.get_max_batch_size()
-    todo = [
-        c for kind in want for i, c in want[kind].items() if old[kind].get(i) != c.content_hash
-    ]
+    todo = [c for kind in want for i, c in want[kind].items() if old[kind].get(i) != c.content_hash]
     try:
         collections = {kind: store.create_collection(client, names[kind], meta) for kind in names}
         if manifest is not None:
             _copy_unchanged(client, manifest, collections, want, old, batch)
-        vectors = embedder.embed_passages(
-            [c.text for c in todo], progress=_counter(progress, len(todo))
-        ) if todo else np.zeros((0, embedder.dimension), dtype=np.float32)
+        vectors = (
+            embedder.embed_passages([c.text for c in todo], progress=_counter(progress, len(todo)))
+            if todo
+            else np.zeros((0, embedder.dimension), dtype=np.float32)
+        )
         for kind, collection in collections.items():
             rows = [n for n, c in enumerate(todo) if c.kind == kind[:-1]]
             store.add(
@@ -204,7 +211,7 @@ def _counter(progress: Progress | None, total: int) -> Callable[[int], None] | N
     return step
 
 
-def _copy_unchanged(client, manifest, collections, want, old, batch) -> None:  # noqa: ANN001
+def _copy_unchanged(client, manifest, collections, want, old, batch) -> None:
     """Carry unchanged chunks over with their stored vectors: nothing is embedded twice."""
     for kind, collection in collections.items():
         keep = [i for i, c in want[kind].items() if old[kind].get(i) == c.content_hash]
@@ -230,7 +237,7 @@ def _write_lexical(gen_dir: Path, passages: list[Chunk]) -> None:
             out.write(json.dumps({"id": c.chunk_id, **c.metadata()}, ensure_ascii=False) + "\n")
 
 
-def _switch(config, client, manifest, generation, embedder, want) -> None:  # noqa: ANN001
+def _switch(config, client, manifest, generation, embedder, want) -> None:
     """Point the manifest at the new generation (atomic rename), then drop the old one."""
     new_manifest = {
         "format": FORMAT,
@@ -252,7 +259,7 @@ def _switch(config, client, manifest, generation, embedder, want) -> None:  # no
         shutil.rmtree(config.index_dir / manifest.get("folder", "-"), ignore_errors=True)
 
 
-def _clean_leftovers(config: Config, client, manifest: dict[str, Any] | None) -> None:  # noqa: ANN001
+def _clean_leftovers(config: Config, client, manifest: dict[str, Any] | None) -> None:
     """Remove what an interrupted build left behind (never the current generation)."""
     current = set((manifest or {}).get("collections", {}).values())
     prefix = f"{config.collection}-g"
@@ -264,9 +271,7 @@ def _clean_leftovers(config: Config, client, manifest: dict[str, Any] | None) ->
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _drop(client, names) -> None:  # noqa: ANN001
+def _drop(client, names) -> None:
     for name in names:
-        try:
+        with contextlib.suppress(Exception):  # already gone is fine
             client.delete_collection(name)
-        except Exception:  # noqa: BLE001 - already gone is fine
-            pass

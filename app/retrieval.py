@@ -141,7 +141,9 @@ class Retriever:
     def _dense(self, vector: np.ndarray, candidates: dict[tuple[str, str], _Candidate]) -> None:
         n = min(POOL, self.manifest["counts"]["passages"])
         got = self._passages.query(
-            query_embeddings=[vector.tolist()], n_results=max(n, 1), include=["metadatas", "distances"]
+            query_embeddings=[vector.tolist()],
+            n_results=max(n, 1),
+            include=["metadatas", "distances"],
         )
         rank = 0
         for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
@@ -163,28 +165,50 @@ class Retriever:
             if not cand.lang_votes:
                 cand.lang_votes[meta["lang"]] = 0.0
 
-    def _hits(self, ranked, candidates, vector, query_lang: str) -> list[Hit]:  # noqa: ANN001
+    def _hits(self, ranked, candidates, vector, query_lang: str) -> list[Hit]:
         hits = []
         for key, score in ranked:
             versions = self.corpus.versions(*key)
             if not versions:
                 continue  # the corpus lost this paragraph since indexing: `menbe index` fixes it
             cand = candidates[key]
-            matched = max(cand.lang_votes, key=cand.lang_votes.get) if cand.lang_votes else query_lang
+            matched = (
+                max(cand.lang_votes, key=cand.lang_votes.get) if cand.lang_votes else query_lang
+            )
             hits.append(
-                Hit(key[0], key[1], len(hits) + 1, score, cand.dense, cand.lexical,
-                    matched, versions, ())
+                Hit(
+                    key[0],
+                    key[1],
+                    len(hits) + 1,
+                    score,
+                    cand.dense,
+                    cand.lexical,
+                    matched,
+                    versions,
+                    (),
+                )
             )
         if not hits:
             return hits
         scored = self._sentence_scores(hits, vector)
         return [
-            Hit(h.doc_id, h.pid, h.rank, h.score, h.dense, h.lexical, h.matched_lang, h.versions,
-                scored.get((h.doc_id, h.pid), ()))
+            Hit(
+                h.doc_id,
+                h.pid,
+                h.rank,
+                h.score,
+                h.dense,
+                h.lexical,
+                h.matched_lang,
+                h.versions,
+                scored.get((h.doc_id, h.pid), ()),
+            )
             for h in hits
         ]
 
-    def _sentence_scores(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[str, str], tuple[SentenceScore, ...]]:
+    def _sentence_scores(
+        self, hits: list[Hit], vector: np.ndarray
+    ) -> dict[tuple[str, str], tuple[SentenceScore, ...]]:
         ids, owners = [], []
         for h in hits:
             for p in h.versions.values():
@@ -199,7 +223,9 @@ class Retriever:
             if emb is None:
                 continue
             score = float(np.dot(np.asarray(emb, dtype=np.float32), vector))
-            out.setdefault((h.doc_id, h.pid), []).append(SentenceScore(p.lang, s.index, s.start, s.end, score))
+            out.setdefault((h.doc_id, h.pid), []).append(
+                SentenceScore(p.lang, s.index, s.start, s.end, score)
+            )
         return {key: tuple(sorted(v, key=lambda s: -s.score)) for key, v in out.items()}
 
 

@@ -16,18 +16,68 @@ from dataclasses import dataclass
 ABBREVIATIONS = frozenset(
     {
         # English
-        "p", "pp", "no", "nos", "vol", "vols", "ed", "eds", "mr", "mrs", "ms", "dr", "prof",
-        "st", "vs", "cf", "fig", "ch", "art", "approx", "etc", "jan", "feb", "mar", "apr",
-        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "jr", "sr", "gen", "col",
-        "lt", "gov", "sen", "rep", "est", "op", "cit", "ibid",
+        "p",
+        "pp",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "ed",
+        "eds",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "vs",
+        "cf",
+        "fig",
+        "ch",
+        "art",
+        "approx",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "gov",
+        "sen",
+        "rep",
+        "est",
+        "op",
+        "cit",
+        "ibid",
         # Azerbaijani
-        "səh", "prof", "akad", "dos", "red", "nəşr", "küç", "şək", "cild", "məs",
+        "səh",
+        "akad",
+        "dos",
+        "red",
+        "nəşr",
+        "küç",
+        "şək",
+        "cild",
+        "məs",
     }
 )
 
 _UPPER_START = r"[A-ZÇƏĞİIÖŞÜÂÎ0-9\"“‘'«•–—-]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, and a
-# character that can open a sentence (not "(": a citation after a full stop belongs to the sentence).
+# character that can open a sentence (not "(": a citation after a full stop belongs to its
+# sentence).
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’'»)\]]*)(\s+)(?=" + _UPPER_START + ")")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,6}|[a-z])[.)]\s")
 _WORD_BEFORE = re.compile(r"([\wƏəÇçĞğİıÖöŞşÜü.]+)$")

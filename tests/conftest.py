@@ -43,7 +43,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder(model_dir: Path):  # noqa: ANN201 - app.embedding.Embedder
+def embedder(model_dir: Path):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from app.embedding import EmbedSettings, load_embedder
 
@@ -51,14 +51,14 @@ def embedder(model_dir: Path):  # noqa: ANN201 - app.embedding.Embedder
 
 
 @pytest.fixture(scope="session")
-def corpus():  # noqa: ANN201 - app.corpus.Corpus
+def corpus():
     from app.corpus import load_corpus
 
     return load_corpus(CORPUS)
 
 
 @pytest.fixture(scope="session")
-def index_config(tmp_path_factory: pytest.TempPathFactory, corpus, embedder, model_dir: Path):  # noqa: ANN001, ANN201
+def index_config(tmp_path_factory: pytest.TempPathFactory, corpus, embedder, model_dir: Path):
     """The real corpus indexed once per test session (read-only for the tests that use it)."""
     from app.config import Config
     from app.indexer import build_index
@@ -71,7 +71,7 @@ def index_config(tmp_path_factory: pytest.TempPathFactory, corpus, embedder, mod
 
 
 @pytest.fixture(scope="session")
-def retriever(index_config, corpus, embedder):  # noqa: ANN001, ANN201
+def retriever(index_config, corpus, embedder):
     from app.retrieval import Retriever
 
     return Retriever.open(index_config, corpus, embedder)

@@ -39,7 +39,9 @@ Yalnız bir cümlə.
 """
 
 
-def make(tmp_path: Path, en: str = EN, az: str | bytes = AZ, meta: dict | str | None = None) -> Path:
+def make(
+    tmp_path: Path, en: str = EN, az: str | bytes = AZ, meta: dict | str | None = None
+) -> Path:
     folder = tmp_path / "corpus" / "doc"
     folder.mkdir(parents=True)
     meta_text = meta if isinstance(meta, str) else json.dumps(META if meta is None else meta)
@@ -63,7 +65,10 @@ def test_valid_corpus_loads_with_alignment(tmp_path: Path) -> None:
     az = corpus.counterpart(en)
     assert az is not None and az.lang == "az" and az.source_lang == "en"
     assert corpus.original_of(az) is en
-    assert [s.text for s in az.sentences] == ["L.A. Kojevnikov haqqında birinci cümlə.", "İkinci cümlə (p. 12)."]
+    assert [s.text for s in az.sentences] == [
+        "L.A. Kojevnikov haqqında birinci cümlə.",
+        "İkinci cümlə (p. 12).",
+    ]
     assert all(az.text[s.start : s.end] == s.text for s in az.sentences)
     assert corpus.get("doc", "p2", "en").section == "Main part"
     assert stats(corpus) == {
@@ -78,16 +83,28 @@ def test_valid_corpus_loads_with_alignment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("en", "az", "expected"),
     [
-        (EN + "\n[p1] page=1 section=X origin=original\nAgain.\n", AZ, "en.txt:9: duplicate id [p1]"),
+        (
+            EN + "\n[p1] page=1 section=X origin=original\nAgain.\n",
+            AZ,
+            "en.txt:9: duplicate id [p1]",
+        ),
         (EN.replace("[p2]", "[]"), AZ, "en.txt:6: missing paragraph id"),
         (EN, AZ.replace("[p2]", "[p3]"), "az.txt:5: [p3] has no en counterpart"),
-        (EN, AZ.replace("İkinci cümlə (p. 12).", "İkinci. Üçüncü."), "az.txt:1: [p1] has 3 sentences but its en version"),
+        (
+            EN,
+            AZ.replace("İkinci cümlə (p. 12).", "İkinci. Üçüncü."),
+            "az.txt:1: [p1] has 3 sentences but its en version",
+        ),
         (EN.replace("Only one sentence.", ""), AZ, "en.txt:6: paragraph [p2] has no text"),
         (EN.replace("page=2", "page=9"), AZ, "en.txt:6: page 9 > document pages (2)"),
         (EN.replace("page=2", "page=two"), AZ, "en.txt:6: page must be a whole number"),
         (EN.replace("origin=translation:az", "origin=copy"), AZ, "en.txt:6: origin must be"),
         (EN.replace("section=Intro ", ""), AZ, "en.txt:2: missing field 'section'"),
-        (EN.replace("section=Intro", "section=Intro colour=red"), AZ, "en.txt:2: unknown header field"),
+        (
+            EN.replace("section=Intro", "section=Intro colour=red"),
+            AZ,
+            "en.txt:2: unknown header field",
+        ),
         ("Stray text\n" + EN, AZ, "en.txt:1: text outside a paragraph"),
         (EN, b"[p1] page=1 section=A origin=original\n\xff\xfe\n", "az.txt:2: not UTF-8"),
     ],
@@ -141,10 +158,23 @@ def test_cli_stats_and_dump(tmp_path: Path, capsys) -> None:
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(rows) == 4
     row = next(r for r in rows if r["lang"] == "az" and r["paragraph"] == "p1")
-    assert set(row) == {"doc_id", "paragraph", "lang", "page", "section", "origin", "counterpart", "text", "sentences"}
+    assert set(row) == {
+        "doc_id",
+        "paragraph",
+        "lang",
+        "page",
+        "section",
+        "origin",
+        "counterpart",
+        "text",
+        "sentences",
+    }
     assert row["origin"] == "translation:en"
     assert row["counterpart"] == {"lang": "en", "paragraph": "p1"}
-    assert [s["text"] for s in row["sentences"]] == ["L.A. Kojevnikov haqqında birinci cümlə.", "İkinci cümlə (p. 12)."]
+    assert [s["text"] for s in row["sentences"]] == [
+        "L.A. Kojevnikov haqqında birinci cümlə.",
+        "İkinci cümlə (p. 12).",
+    ]
 
 
 def test_real_corpus_is_clean_and_fully_aligned(repo: Path) -> None:

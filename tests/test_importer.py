@@ -62,7 +62,14 @@ def _words(text: str) -> list[str]:
 
 def test_seed_every_sentence_survives_in_exactly_one_paragraph(seed_text: str) -> None:
     doc = import_text(seed_text)
-    headings = {"Abstract", "Xülasə", "Introduction", "Research", "Conclusion", *doc.titles.values()}
+    headings = {
+        "Abstract",
+        "Xülasə",
+        "Introduction",
+        "Research",
+        "Conclusion",
+        *doc.titles.values(),
+    }
     lines = [line.strip() for line in seed_text.splitlines()]
     raw_body = "\n".join(line for line in lines if line and line not in headings)
     # Nothing lost, nothing duplicated, order kept: the word stream is the same.
@@ -95,7 +102,12 @@ def test_synthetic_paragraphs_headings_and_hyphenation() -> None:
     assert texts[0] == f"{LONG_A} {LONG_B} Short end."
     assert "hyphenation" in texts[1] and "multilingual" in texts[1]
     assert "well-known" in texts[1] and "1991-1993" in texts[1] and "Azerbaijan-Georgia" in texts[1]
-    assert [p.section for p in doc.paragraphs] == ["Introduction", "Introduction", "Conclusion", "Conclusion"]
+    assert [p.section for p in doc.paragraphs] == [
+        "Introduction",
+        "Introduction",
+        "Conclusion",
+        "Conclusion",
+    ]
     assert [p.page for p in doc.paragraphs] == [1, 2, 2, 2]
     assert texts[2:] == ["• Russia: one bullet.", "• Turkey: another bullet."]
 
@@ -107,10 +119,23 @@ def test_join_lines_keeps_dashes_between_words() -> None:
 
 def test_bilingual_abstracts_pair_and_numbering() -> None:
     raw = dump(
-        ["English Title Of The Paper", "", "Abstract", "This is the abstract of the paper.",
-         "Keywords: one, two"],
-        ["Məqalənin Azərbaycan dilində adı", "", "Xülasə", "Bu, məqalənin xülasəsidir və qısadır.",
-         "Introduction", LONG_A, LONG_B, "End of the introduction."],
+        [
+            "English Title Of The Paper",
+            "",
+            "Abstract",
+            "This is the abstract of the paper.",
+            "Keywords: one, two",
+        ],
+        [
+            "Məqalənin Azərbaycan dilində adı",
+            "",
+            "Xülasə",
+            "Bu, məqalənin xülasəsidir və qısadır.",
+            "Introduction",
+            LONG_A,
+            LONG_B,
+            "End of the introduction.",
+        ],
     )
     doc = import_text(raw)
     pairs = [(p.pid, p.lang, p.section) for p in doc.paragraphs]
@@ -122,7 +147,9 @@ def test_bilingual_abstracts_pair_and_numbering() -> None:
     ]
 
 
-def test_cli_import_writes_folder_and_refuses_to_overwrite(tmp_path: Path, seed_text: str, capsys) -> None:
+def test_cli_import_writes_folder_and_refuses_to_overwrite(
+    tmp_path: Path, seed_text: str, capsys
+) -> None:
     raw = tmp_path / "dump.txt"
     raw.write_text(seed_text, encoding="utf-8")
     corpus = tmp_path / "corpus"

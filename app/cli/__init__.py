@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _optional_module(name: str):  # noqa: ANN202 - a module or None
+def _optional_module(name: str):
     import importlib
 
     try:
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def config_from(args: argparse.Namespace):  # noqa: ANN201 - Config, imported lazily
+def config_from(args: argparse.Namespace):
     from app.config import Config
 
     return Config.from_env(
@@ -75,7 +75,7 @@ def config_from(args: argparse.Namespace):  # noqa: ANN201 - Config, imported la
     )
 
 
-def _path(value: str | None):  # noqa: ANN202
+def _path(value: str | None):
     from pathlib import Path
 
     return Path(value) if value else None

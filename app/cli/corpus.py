@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     dump.set_defaults(handler=_dump)
 
 
-def _config(args: argparse.Namespace):  # noqa: ANN202
+def _config(args: argparse.Namespace):
     from app.cli import config_from
 
     return config_from(args)
@@ -53,12 +53,19 @@ def _import(args: argparse.Namespace) -> int:
         raise ImportError_(f"{args.raw}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     doc = import_text(raw)
     dest = write_imported(
-        doc, args.raw, config.corpus_dir, args.doc_id, source=args.source, year=args.year,
+        doc,
+        args.raw,
+        config.corpus_dir,
+        args.doc_id,
+        source=args.source,
+        year=args.year,
         force=args.force,
     )
     counts = {lang: sum(p.lang == lang for p in doc.paragraphs) for lang in doc.languages}
-    print(f"Imported {len(doc.paragraphs)} paragraphs on {doc.pages} pages into {dest} "
-          f"({', '.join(f'{n} {lang}' for lang, n in counts.items())}).")
+    print(
+        f"Imported {len(doc.paragraphs)} paragraphs on {doc.pages} pages into {dest} "
+        f"({', '.join(f'{n} {lang}' for lang, n in counts.items())})."
+    )
     print("Next: add the missing translations, fill in meta.json, then `menbe corpus validate`.")
     return 0
 
@@ -86,7 +93,9 @@ def stats(corpus: Corpus) -> dict:
         "paragraphs": {lang: len(ids_by_lang[lang]) for lang in langs},
         "aligned_pairs": len(ids_by_lang["en"] & ids_by_lang["az"]),
         "pages": sum(d.pages for d in corpus.documents),
-        "translated": {lang: sum(p.lang == lang and p.translated for p in paragraphs) for lang in langs},
+        "translated": {
+            lang: sum(p.lang == lang and p.translated for p in paragraphs) for lang in langs
+        },
     }
 
 

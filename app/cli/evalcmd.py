@@ -14,8 +14,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser("eval", help="run an eval set and write results, summary and report")
     ev.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     ev.add_argument("--output", type=Path, default=Path("eval-out"), help="folder for the outputs")
-    ev.add_argument("--variant", nargs="+", choices=("hybrid", "dense", "bm25"),
-                    default=["hybrid"], help="retrieval variant(s) to compare")
+    ev.add_argument(
+        "--variant",
+        nargs="+",
+        choices=("hybrid", "dense", "bm25"),
+        default=["hybrid"],
+        help="retrieval variant(s) to compare",
+    )
     ev.set_defaults(handler=_eval)
 
 
@@ -32,8 +37,15 @@ def _eval(args: argparse.Namespace) -> int:
         log(f"warning: {problem}")
     variants = list(dict.fromkeys(args.variant))
     summaries = run_eval(Answerer(retriever), args.dataset, items, variants, args.output)
-    keys = ("hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "language_accuracy",
-            "abstain_recall", "latency_ms_p95")
+    keys = (
+        "hit_at_1",
+        "hit_at_5",
+        "mrr",
+        "answer_accuracy",
+        "language_accuracy",
+        "abstain_recall",
+        "latency_ms_p95",
+    )
     print(f"{'variant':8} {'lang':4} " + " ".join(f"{k:>17}" for k in keys))
     for variant, s in summaries.items():
         for group in ("all", "en", "az"):

@@ -31,13 +31,15 @@ def _index(args: argparse.Namespace) -> int:
     corpus = load_corpus(config.corpus_dir)
     embedder = load_embedder(config)
     result = index(config, corpus, embedder, rebuild=args.rebuild)
-    detail = f" (embedded {result.embedded} of {result.total_chunks} chunks in {result.seconds:.1f} s)"
+    detail = (
+        f" (embedded {result.embedded} of {result.total_chunks} chunks in {result.seconds:.1f} s)"
+    )
     print(f"{result.summary()}{detail if result.embedded else ''}.")
     log(f"Index generation {result.generation} in {config.index_dir}.")
     return 0
 
 
-def hit_record(hit, lang: str) -> dict:  # noqa: ANN001 - app.retrieval.Hit
+def hit_record(hit, lang: str) -> dict:
     shown = hit.versions.get(lang) or hit.versions[hit.matched_lang]
     best = hit.best_sentence
     return {
@@ -53,8 +55,13 @@ def hit_record(hit, lang: str) -> dict:  # noqa: ANN001 - app.retrieval.Hit
         "text": shown.text,
         "best_sentence": None
         if best is None
-        else {"lang": best.lang, "index": best.index, "start": best.start, "end": best.end,
-              "text": hit.versions[best.lang].text[best.start : best.end]},
+        else {
+            "lang": best.lang,
+            "index": best.index,
+            "start": best.start,
+            "end": best.end,
+            "text": hit.versions[best.lang].text[best.start : best.end],
+        },
         "versions": {code: p.text for code, p in hit.versions.items()},
     }
 
@@ -71,21 +78,33 @@ def _search(args: argparse.Namespace) -> int:
     shown_lang = result.detection.lang
     records = [hit_record(h, shown_lang) for h in result.hits]
     if args.json:
-        print(json.dumps({
-            "question": args.question,
-            "language": shown_lang,
-            "language_detection": {"confidence": result.detection.confidence,
-                                   "method": result.detection.method},
-            "variant": args.variant,
-            "hits": records,
-            "timings_ms": dict(result.timings_ms),
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "question": args.question,
+                    "language": shown_lang,
+                    "language_detection": {
+                        "confidence": result.detection.confidence,
+                        "method": result.detection.method,
+                    },
+                    "variant": args.variant,
+                    "hits": records,
+                    "timings_ms": dict(result.timings_ms),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
-    print(f"Question language: {shown_lang} ({result.detection.method}); "
-          f"{result.timings_ms['total']:.0f} ms")
+    print(
+        f"Question language: {shown_lang} ({result.detection.method}); "
+        f"{result.timings_ms['total']:.0f} ms"
+    )
     for r in records:
-        print(f"\n{r['rank']}. {r['doc_id']} · page {r['page']} · ¶ {r['paragraph']} "
-              f"[{r['lang']}] score {r['score']:.4f}")
+        print(
+            f"\n{r['rank']}. {r['doc_id']} · page {r['page']} · ¶ {r['paragraph']} "
+            f"[{r['lang']}] score {r['score']:.4f}"
+        )
         text = r["text"]
         print("   " + (text if len(text) <= 300 else text[:297] + "..."))
     return 0
@@ -94,8 +113,12 @@ def _search(args: argparse.Namespace) -> int:
 def register_ask(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
-    ask.add_argument("--lang", choices=("auto", "en", "az"), default="auto",
-                     help="answer language (default: the question's)")
+    ask.add_argument(
+        "--lang",
+        choices=("auto", "en", "az"),
+        default="auto",
+        help="answer language (default: the question's)",
+    )
     ask.add_argument("--k", type=int, default=5, help="paragraphs to retrieve (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(handler=_ask)
@@ -125,15 +148,17 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_answer(answer) -> str:  # noqa: ANN001 - app.answer.Answer
+def format_answer(answer) -> str:
     from app.messages import message
 
     lines = [answer.text, ""]
     if answer.citations:
         lines.append(message("sources", answer.language) + ":")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.title} · p. {c.page} · ¶ {c.paragraph} ({c.lang}"
-                         f"{', translated from ' + c.original_lang if c.translated else ''})")
+            lines.append(
+                f"[{c.n}] {c.title} · p. {c.page} · ¶ {c.paragraph} ({c.lang}"
+                f"{', translated from ' + c.original_lang if c.translated else ''})"
+            )
             lines.append(f"    “{c.quote}”")
     if answer.see_also:
         lines.append(message("see_also", answer.language) + ":")

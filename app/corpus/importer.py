@@ -23,8 +23,12 @@ ROLES = {
     "introduction": {"introduction", "giriş", "введение"},
     "conclusion": {"conclusion", "conclusions", "nəticə", "заключение"},
 }
-_EN_WORDS = frozenset("the of and to in with was were is are that for by as on from this its".split())
-_AZ_WORDS = frozenset("və ilə bu üçün də idi olan olaraq həm isə kimi daha ki bir olub edib".split())
+_EN_WORDS = frozenset(
+    "the of and to in with was were is are that for by as on from this its".split(" ")
+)
+_AZ_WORDS = frozenset(
+    "və ilə bu üçün də idi olan olaraq həm isə kimi daha ki bir olub edib".split(" ")
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def read_lines(raw: str) -> list[Line]:
     for number, text in enumerate(raw.replace("\r\n", "\n").split("\n"), start=1):
         text = text.replace("\u00ad", "-").replace("\f", "")
         starts_page = bool(re.match(r"^ \S", text))
-        if starts_page or page == 0 and text.strip():
+        if starts_page or (page == 0 and text.strip()):
             page += 1
         if text.strip():
             lines.append(Line(text.strip(), max(page, 1), number, starts_page))
@@ -80,7 +84,7 @@ def read_lines(raw: str) -> list[Line]:
 
 
 def detect_language(text: str) -> str:
-    """English or Azerbaijani by function words and Azerbaijani letters (enough for whole paragraphs)."""
+    """English or Azerbaijani by function words and Azerbaijani letters (enough for paragraphs)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     en = sum(w in _EN_WORDS for w in words)
     az = sum(w in _AZ_WORDS for w in words) + 0.5 * sum("ə" in w for w in words)
@@ -177,7 +181,9 @@ def _mark_titles(blocks: list[Block]) -> list[Block]:
     out = []
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        is_title = block.kind == "heading" and (i == 0 or (nxt is not None and nxt.kind == "heading"))
+        is_title = block.kind == "heading" and (
+            i == 0 or (nxt is not None and nxt.kind == "heading")
+        )
         out.append(Block("title", block.lines, block.text) if is_title else block)
     return out
 
@@ -188,7 +194,7 @@ def role_of(section: str) -> str | None:
 
 
 def import_text(raw: str) -> ImportedDocument:
-    """Rebuild titled, sectioned, paged paragraphs; align abstract-like sections across languages."""
+    """Rebuild titled, sectioned, paged paragraphs; align abstract-like sections by language."""
     lines = read_lines(raw)
     blocks = group_blocks(lines, raw)
     titles: dict[str, str] = {}

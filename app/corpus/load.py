@@ -101,7 +101,11 @@ def _read_meta(folder: Path) -> tuple[dict | None, list[Problem]]:
     if not isinstance(meta, dict):
         return None, [Problem(name, 1, "metadata must be a JSON object")]
     problems = [
-        Problem(name, 1, f"field {key!r} missing" if key not in meta else f"field {key!r} has the wrong type")
+        Problem(
+            name,
+            1,
+            f"field {key!r} missing" if key not in meta else f"field {key!r} has the wrong type",
+        )
         for key, kind in META_FIELDS.items()
         if key not in meta or not isinstance(meta[key], kind)
     ]
@@ -114,18 +118,25 @@ def _read_meta(folder: Path) -> tuple[dict | None, list[Problem]]:
 def _check_meta_values(meta: dict, folder: Path, name: str) -> list[Problem]:
     problems = []
     if meta["id"] != folder.name:
-        problems.append(Problem(name, 1, f"id {meta['id']!r} differs from folder name {folder.name!r}"))
+        problems.append(
+            Problem(name, 1, f"id {meta['id']!r} differs from folder name {folder.name!r}")
+        )
     unknown = [lang for lang in meta["languages"] if lang not in LANGUAGES]
     if unknown or not meta["languages"]:
         problems.append(Problem(name, 1, f"languages must be a non-empty subset of {LANGUAGES}"))
-    if not all(isinstance(v, str) and v.strip() for v in meta["title"].values()) or not meta["title"]:
+    if (
+        not all(isinstance(v, str) and v.strip() for v in meta["title"].values())
+        or not meta["title"]
+    ):
         problems.append(Problem(name, 1, "title must map languages to non-empty strings"))
     if meta["pages"] < 1:
         problems.append(Problem(name, 1, "pages must be ≥ 1"))
     return problems
 
 
-def _read_text_file(path: Path, doc_id: str, lang: str, pages: int) -> tuple[list[Paragraph], list[Problem]]:
+def _read_text_file(
+    path: Path, doc_id: str, lang: str, pages: int
+) -> tuple[list[Paragraph], list[Problem]]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -138,13 +149,19 @@ def _read_text_file(path: Path, doc_id: str, lang: str, pages: int) -> tuple[lis
     for raw in raws:
         if raw.pid in seen:
             problems.append(
-                Problem(str(path), raw.line, f"duplicate id [{raw.pid}] (first at line {seen[raw.pid]})")
+                Problem(
+                    str(path), raw.line, f"duplicate id [{raw.pid}] (first at line {seen[raw.pid]})"
+                )
             )
             continue
         seen[raw.pid] = raw.line
         if raw.page > pages:
-            problems.append(Problem(str(path), raw.line, f"page {raw.page} > document pages ({pages})"))
-        if raw.source_lang is not None and (raw.source_lang not in LANGUAGES or raw.source_lang == lang):
+            problems.append(
+                Problem(str(path), raw.line, f"page {raw.page} > document pages ({pages})")
+            )
+        if raw.source_lang is not None and (
+            raw.source_lang not in LANGUAGES or raw.source_lang == lang
+        ):
             problems.append(
                 Problem(str(path), raw.line, f"cannot be a translation from {raw.source_lang!r}")
             )
@@ -185,7 +202,9 @@ def _check_alignment(by_lang: dict[str, list[Paragraph]]) -> list[Problem]:
                     continue
                 twin = index.get(p.pid)
                 if twin is None:
-                    problems.append(Problem(p.file, p.line, f"[{p.pid}] has no {other} counterpart"))
+                    problems.append(
+                        Problem(p.file, p.line, f"[{p.pid}] has no {other} counterpart")
+                    )
                 elif lang < other and len(twin.sentences) != len(p.sentences):
                     problems.append(
                         Problem(
@@ -197,11 +216,19 @@ def _check_alignment(by_lang: dict[str, list[Paragraph]]) -> list[Problem]:
                     )
                 elif p.source_lang == other and twin.origin != "original":
                     problems.append(
-                        Problem(p.file, p.line, f"[{p.pid}] is translated from {other}, "
-                                f"but the {other} version is not an original")
+                        Problem(
+                            p.file,
+                            p.line,
+                            f"[{p.pid}] is translated from {other}, "
+                            f"but the {other} version is not an original",
+                        )
                     )
             if p.origin == "translation" and p.source_lang not in maps:
                 problems.append(
-                    Problem(p.file, p.line, f"[{p.pid}] translated from {p.source_lang}, which is missing")
+                    Problem(
+                        p.file,
+                        p.line,
+                        f"[{p.pid}] translated from {p.source_lang}, which is missing",
+                    )
                 )
     return problems

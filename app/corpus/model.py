@@ -92,9 +92,7 @@ class Corpus:
 
     def versions(self, doc_id: str, pid: str) -> dict[str, Paragraph]:
         """Every language version of one paragraph, keyed by language."""
-        return {
-            lang: p for lang in LANGUAGES if (p := self._by_key.get((doc_id, pid, lang)))
-        }
+        return {lang: p for lang in LANGUAGES if (p := self._by_key.get((doc_id, pid, lang)))}
 
     def counterpart(self, paragraph: Paragraph, lang: str | None = None) -> Paragraph | None:
         """The aligned version of ``paragraph`` in ``lang`` (default: the other language)."""

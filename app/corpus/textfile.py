@@ -128,7 +128,7 @@ def _parse_header(line: str, filename: str, number: int) -> tuple[dict[str, obje
     return fields, problems
 
 
-def _check_values(fields: dict[str, object], bad) -> None:  # noqa: ANN001 - local callback
+def _check_values(fields: dict[str, object], bad) -> None:
     page = fields.get("page")
     if page is not None and not (str(page).isdigit() and int(str(page)) >= 1):
         bad(f"page must be a whole number ≥ 1, not {page!r}")
@@ -144,7 +144,9 @@ def _check_values(fields: dict[str, object], bad) -> None:  # noqa: ANN001 - loc
         bad(f"origin must be 'original' or 'translation:<lang>', not {origin!r}")
 
 
-def format_paragraph(pid: str, page: int, section: str, origin: str, sentences: Iterable[str]) -> str:
+def format_paragraph(
+    pid: str, page: int, section: str, origin: str, sentences: Iterable[str]
+) -> str:
     """Write one paragraph in file form, one sentence per line."""
     header = f"[{pid}] page={page} section={shlex.quote(section)} origin={origin}"
     return "\n".join([header, *sentences]) + "\n"
@@ -154,7 +156,8 @@ def file_header(doc_id: str, lang: str) -> str:
     """The comment block that opens every paragraph file, so a curator knows the rules."""
     return (
         f"# Mənbə corpus — document {doc_id}, language {lang}.\n"
-        "# Each paragraph: a header line `[id] page=N section=NAME origin=original|translation:LANG`,\n"
+        "# Each paragraph: a header line\n"
+        "#   [id] page=N section=NAME origin=original|translation:LANG\n"
         "# then its text (one sentence per line by convention), then a blank line.\n"
         "# Keep ids stable: the other language's version of a paragraph uses the same id.\n"
         "# Check with `menbe corpus validate`.\n\n"

@@ -63,6 +63,8 @@ def render(doc: ImportedDocument, doc_id: str, lang: str) -> str:
     parts = [textfile.file_header(doc_id, lang)]
     for p in doc.paragraphs:
         if p.lang == lang:
-            parts.append(textfile.format_paragraph(p.pid, p.page, p.section, "original", split(p.text)))
+            parts.append(
+                textfile.format_paragraph(p.pid, p.page, p.section, "original", split(p.text))
+            )
             parts.append("\n")
     return "".join(parts)

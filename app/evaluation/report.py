@@ -8,8 +8,16 @@ from pathlib import Path
 from app.evaluation.dataset import EvalItem
 from app.evaluation.metrics import METRIC_KEYS, answer_correct, first_supporting_rank
 
-CHART_METRICS = ("hit_at_1", "hit_at_5", "mrr", "citation_precision", "citation_recall",
-                 "answer_accuracy", "language_accuracy", "abstain_recall")
+CHART_METRICS = (
+    "hit_at_1",
+    "hit_at_5",
+    "mrr",
+    "citation_precision",
+    "citation_recall",
+    "answer_accuracy",
+    "language_accuracy",
+    "abstain_recall",
+)
 
 
 def fmt(value: object) -> str:
@@ -35,11 +43,16 @@ def failures(items: Sequence[EvalItem], results: Sequence[dict]) -> list[str]:
     for item, row in zip(items, results, strict=True):
         problem = _problem(item, row)
         if problem:
-            expected = (" / ".join("|".join(g) for g in item.answer_keywords)
-                        if item.answerable else "an abstention")
-            lines += [f"- **{item.id}** ({item.lang}) {problem}: {item.question}",
-                      f"  - answer: {row['answer'][:300]}",
-                      f"  - expected: {expected}; evidence: {'; '.join(item.gold_quotes) or '–'}"]
+            expected = (
+                " / ".join("|".join(g) for g in item.answer_keywords)
+                if item.answerable
+                else "an abstention"
+            )
+            lines += [
+                f"- **{item.id}** ({item.lang}) {problem}: {item.question}",
+                f"  - answer: {row['answer'][:300]}",
+                f"  - expected: {expected}; evidence: {'; '.join(item.gold_quotes) or '–'}",
+            ]
     return lines or ["None."]
 
 
@@ -57,13 +70,24 @@ def _problem(item: EvalItem, row: dict) -> str | None:
     return None
 
 
-def write_report(output: Path, items: Sequence[EvalItem], summaries: Mapping[str, dict],
-                 all_results: Mapping[str, Sequence[dict]]) -> None:
+def write_report(
+    output: Path,
+    items: Sequence[EvalItem],
+    summaries: Mapping[str, dict],
+    all_results: Mapping[str, Sequence[dict]],
+) -> None:
     output.mkdir(parents=True, exist_ok=True)
     first = next(iter(summaries.values()))
-    lines = [f"# Eval report: {first['dataset']}", "",
-             f"{first['n_questions']} questions; variants: {', '.join(summaries)}.", "",
-             *metrics_table(summaries), "", "![metrics per language](metrics.png)", ""]
+    lines = [
+        f"# Eval report: {first['dataset']}",
+        "",
+        f"{first['n_questions']} questions; variants: {', '.join(summaries)}.",
+        "",
+        *metrics_table(summaries),
+        "",
+        "![metrics per language](metrics.png)",
+        "",
+    ]
     for variant, results in all_results.items():
         lines += [f"## Failures ({variant})", "", *failures(items, results), ""]
     (output / "report.md").write_text("\n".join(lines), encoding="utf-8")

@@ -33,14 +33,16 @@ def run_one(answerer: Any, item: EvalItem, variant: str, k: int = 5) -> dict[str
     retrieved = []
     for hit in answer.hits:
         shown = hit.versions.get(answer.language) or next(iter(hit.versions.values()))
-        retrieved.append({
-            "doc_id": hit.doc_id,
-            "paragraph": hit.pid,
-            "lang": shown.lang,
-            "text": shown.text,
-            "original_text": corpus.original_of(shown).text,
-            "score": hit.score,
-        })
+        retrieved.append(
+            {
+                "doc_id": hit.doc_id,
+                "paragraph": hit.pid,
+                "lang": shown.lang,
+                "text": shown.text,
+                "original_text": corpus.original_of(shown).text,
+                "score": hit.score,
+            }
+        )
     return {
         "id": item.id,
         "lang": item.lang,
@@ -69,7 +71,9 @@ def run_variant(
     return results
 
 
-def summary(dataset: Path, variant: str, items: Sequence[EvalItem], results: Sequence[dict]) -> dict:
+def summary(
+    dataset: Path, variant: str, items: Sequence[EvalItem], results: Sequence[dict]
+) -> dict:
     return {
         "dataset": str(dataset),
         "variant": variant,
@@ -99,7 +103,9 @@ def run_eval(
 
     summaries: dict[str, dict] = {}
     all_results: dict[str, list[dict]] = {}
-    with tqdm(total=len(items) * len(variants), desc="Evaluating", unit="q", file=sys.stderr) as bar:
+    with tqdm(
+        total=len(items) * len(variants), desc="Evaluating", unit="q", file=sys.stderr
+    ) as bar:
         for variant in variants:
             results = run_variant(answerer, items, variant, on_item=lambda: bar.update(1))
             summaries[variant] = summary(dataset, variant, items, results)

@@ -35,9 +35,7 @@ def pages(corpus: Corpus, doc_id: str) -> list[int]:
 
 
 def exists(corpus: Corpus, doc_id: str, pid: str) -> bool:
-    return any(d.doc_id == doc_id for d in corpus.documents) and bool(
-        corpus.versions(doc_id, pid)
-    )
+    return any(d.doc_id == doc_id for d in corpus.documents) and bool(corpus.versions(doc_id, pid))
 
 
 def _column(p: Paragraph, ui: str) -> str:
@@ -97,7 +95,6 @@ def focus_html(corpus: Corpus, doc_id: str, pid: str, ui: str) -> str:
         example = f"{corpus.documents[0].doc_id}/p05" if corpus.documents else "doc/p01"
         note = ui_text("not_found_pid", ui, pid=f"{doc_id}/{pid}", example=example)
         return f'<p class="menbe-notice">{escape(note)}</p>'
-    return (
-        f'<h4 class="menbe-sub">{escape(ui_text("opened", ui))}</h4>'
-        + paragraph_html(corpus, doc_id, pid, ui, focus=True)
+    return f'<h4 class="menbe-sub">{escape(ui_text("opened", ui))}</h4>' + paragraph_html(
+        corpus, doc_id, pid, ui, focus=True
     )

@@ -86,7 +86,7 @@ def lang_name(code: str, ui: str) -> str:
 
 
 def location(c: Citation, ui: str) -> str:
-    """"p. 7 · ¶ p35": where the paragraph sits in its document."""
+    """ "p. 7 · ¶ p35": where the paragraph sits in its document."""
     return f"{ui_text('page', ui)} {c.page} · {ui_text('paragraph', ui)} {c.paragraph}"
 
 

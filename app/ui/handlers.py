@@ -77,28 +77,30 @@ class Handlers:
         lang = answer_lang if answer_lang in ("en", "az") else None
         try:
             answer = self.ask(question, lang=lang, history=state.asked)
+            turn = len(state.turns) + 1
+            content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
+            turns = [*state.turns, (turn, replace(answer, hits=()))]
+            panel = sources_html(turns, ui)
         except Exception as exc:  # the app must stay up whatever goes wrong behind the scenes
             log(f"menbe: answering {question[:80]!r} failed:\n{traceback.format_exc()}")
             detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
             content = notice_markdown("failure", ui, error=detail[:200])
             messages = [*state.messages, {"role": "assistant", "content": content}]
             return Reply(replace(state, messages=messages, pending=None))
-        turn = len(state.turns) + 1
-        content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
-        turns = [*state.turns, (turn, replace(answer, hits=()))]
         new = ChatState(
             messages=[*state.messages, {"role": "assistant", "content": content}],
             turns=turns,
             asked=[*state.asked, question],
         )
-        return Reply(new, sources=sources_html(turns, ui))
+        return Reply(new, sources=panel)
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
         with self._lock:
             return self.answerer.ask(question, **kwargs)
 
     def api_ask(self, question: str, language: str = "auto") -> dict:
-        """The ``menbe ask --json`` answer, or ``{"question", "error"}`` for a bad question."""
+        """Answer a question from the corpus with citations: the `menbe ask --json` object, or
+        {"question", "error"} for an empty or over-long question. language: auto, en or az."""
         if language not in ANSWER_LANGUAGES:
             return {"question": question, "error": "language must be one of auto, en, az"}
         try:
@@ -138,7 +140,6 @@ class Handlers:
         return browse.page_html(self.corpus, doc_id, page, ui, focus)
 
     def not_found_html(self, doc_id: str | None, page: int | None, ui: str, ref: str) -> str:
-        html = self.browser_html(doc_id, page, ui, None)
         bad_doc, _, bad_pid = (ref or "").strip().rpartition("/")
         note = browse.focus_html(self.corpus, bad_doc or "?", bad_pid or ref or "?", ui)
-        return note + html
+        return note + self.browser_html(doc_id, page, ui, None)

@@ -19,7 +19,7 @@ def _strings() -> dict[str, dict[str, str]]:
     return json.loads(_data("ui.json"))
 
 
-def ui_text(key: str, lang: str, **values: object) -> str:
+def ui_text(key: str, lang: str, /, **values: object) -> str:
     """The interface string ``key`` in ``lang`` (English when that language lacks it)."""
     table = _strings()
     text = table.get(lang, table["en"]).get(key) or table["en"][key]

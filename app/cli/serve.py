@@ -1,0 +1,25 @@
+"""``menbe serve``: build or update the index, then serve the chat app in the browser."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from app.cli import config_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="serve the chat app (builds the index when missing)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default local)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Before Gradio is imported: it reads these once, and nothing may be fetched from outside.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from app.ui.app import serve
+
+    serve(config_from(args), args.host, args.port)
+    return 0

@@ -1,0 +1,69 @@
+"""The dev-set eval, end to end, against the floors written in evals/README.md."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from app.answer import Answerer
+from app.evaluation.dataset import load_dataset
+from app.evaluation.metrics import METRIC_KEYS
+from app.evaluation.runner import run_eval
+
+pytestmark = pytest.mark.slow
+
+
+def floors(readme: Path) -> list[tuple[str, str, str, float]]:
+    rows = []
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        m = re.match(
+            r"^\|\s*(hybrid|dense|bm25)\s*\|\s*(\w+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|$", line
+        )
+        if m:
+            rows += [(m[1], m[2], "en", float(m[3])), (m[1], m[2], "az", float(m[4]))]
+    return rows
+
+
+def test_dev_set_meets_the_floors(repo: Path, retriever, tmp_path: Path) -> None:
+    dataset = repo / "evals" / "datasets" / "dev.jsonl"
+    items = load_dataset(dataset)
+    wanted = floors(repo / "evals" / "README.md")
+    assert wanted, "no floors found in evals/README.md"
+    summaries = run_eval(Answerer(retriever), dataset, items, ["hybrid"], tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "results.jsonl",
+        "summary.json",
+        "report.md",
+        "metrics.png",
+    }
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary == json.loads(json.dumps(summaries["hybrid"]))
+    assert set(summary["metrics"]) == {"all", "en", "az"}
+    assert all(tuple(m) == METRIC_KEYS for m in summary["metrics"].values())
+    rows = [
+        json.loads(line)
+        for line in (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(rows) == len(items)
+    assert set(rows[0]) == {
+        "id",
+        "lang",
+        "question",
+        "answerable",
+        "answered",
+        "answer",
+        "answer_language",
+        "citations",
+        "retrieved",
+        "latency_ms",
+    }
+    below = [
+        f"{variant} {metric} {lang}: {summary['metrics'][lang][metric]:.3f} < {floor}"
+        for variant, metric, lang, floor in wanted
+        if summary["metrics"][lang][metric] is None or summary["metrics"][lang][metric] < floor
+    ]
+    print(json.dumps(summary["metrics"], indent=1))
+    assert not below, below
