@@ -24,8 +24,11 @@ from app.langdetect import Detection, detect
 
 VARIANTS = ("hybrid", "dense", "bm25")
 RRF_K = 60
-#: The dense model reads Azerbaijani typed without its letters poorly; the folded lexical
-#: ranking then gets this weight in the fusion.
+#: The small multilingual model is weaker on Azerbaijani than on English (and weaker still on
+#: Azerbaijani typed without its letters), while the folded, stemmed lexical side matches the
+#: curated translations well: for Azerbaijani questions the lexical ranking weighs this much
+#: in the fusion (on evals/datasets/dev.jsonl, AZ hit@1 0.73 → 0.78, hit@5 0.98 → 0.97).
+AZ_LEXICAL_WEIGHT = 1.5
 ASCII_AZ_LEXICAL_WEIGHT = 2.0
 _AZ_LETTERS = re.compile(r"[əğıöşüçƏĞİÖŞÜÇ]")
 POOL = 40  # candidates taken from each ranking before fusion
@@ -130,8 +133,10 @@ class Retriever:
             t = time.perf_counter()
             self._bm25(query, detection.lang, candidates)
             timings["lexical"] = _lap(t)
-        ascii_az = detection.lang == "az" and not _AZ_LETTERS.search(query)
-        ranked = _fuse(candidates, variant, ASCII_AZ_LEXICAL_WEIGHT if ascii_az else 1.0)[:k]
+        weight = 1.0
+        if detection.lang == "az":
+            weight = AZ_LEXICAL_WEIGHT if _AZ_LETTERS.search(query) else ASCII_AZ_LEXICAL_WEIGHT
+        ranked = _fuse(candidates, variant, weight)[:k]
         t = time.perf_counter()
         hits = self._hits(ranked, candidates, vector, detection.lang)
         timings["sentences"] = _lap(t)
