@@ -25,13 +25,17 @@ _PROPER = re.compile(r"\b[A-ZÇƏĞİÖŞÜ][\wəğıöşüç'’-]*(?:\s+[A-ZÇ
 
 
 def is_followup(question: str) -> bool:
-    """Short questions leaning on the previous turn: a leading "and"/"bəs", or no question word."""
-    words = re.findall(r"[\wəğıöşüçİ'-]+", question)
+    """Short questions leaning on the previous turn: a leading "and"/"bəs" or a bare phrase, with
+    no question of their own ("Bəs Gürcüstanla münasibətlər necə idi?" stands alone)."""
+    lead = _LEAD.match(question)
+    rest = question[lead.end() :] if lead else question
+    words = re.findall(r"[\wəğıöşüçİ'-]+", rest)
     if not words or len(words) > 6:
         return False
-    if _LEAD.match(question):
-        return True
-    return len(words) <= 3 and not any(fold(w.lower()) in _QUESTION_WORDS for w in words)
+    asks = any(fold(w.lower()) in _QUESTION_WORDS for w in words)
+    if lead:
+        return not asks or len(words) <= 2
+    return len(words) <= 3 and not asks
 
 
 def resolve(question: str, previous: str | None) -> str:

@@ -14,8 +14,10 @@ from app.answer import MAX_QUESTION_CHARS, Answer, Citation
 from app.messages import message
 from app.ui.static import ui_text
 
-#: Characters with a meaning in (GitHub-flavoured) markdown; escaped so corpus text stays text.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:@])")
+#: Characters with an inline meaning in (GitHub-flavoured) markdown, and the openings of a line
+#: that start a block (heading, quote, list); escaped so user and corpus text stay plain text.
+_MD_INLINE = re.compile(r"([\\`*_\[\]~|$])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d*)([#+=.)-])", re.MULTILINE)
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SHARE_PARAM = "p"
 
@@ -28,7 +30,8 @@ def escape(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Text shown literally by a markdown renderer that also accepts HTML: markdown syntax is
     backslash-escaped and ``<``/``&`` become entities, so ``<img onerror=…>`` is only text."""
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    text = _MD_LINE_START.sub(r"\1\2\\\3", _MD_INLINE.sub(r"\\\1", text))
+    return html.escape(text, quote=False)
 
 
 def prepare_question(raw: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, bool]:
@@ -86,7 +89,7 @@ def lang_name(code: str, ui: str) -> str:
 
 
 def location(c: Citation, ui: str) -> str:
-    """ "p. 7 · ¶ p35": where the paragraph sits in its document."""
+    """Where the paragraph sits in its document, e.g. "p. 7 · ¶ p35"."""
     return f"{ui_text('page', ui)} {c.page} · {ui_text('paragraph', ui)} {c.paragraph}"
 
 
@@ -119,12 +122,15 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
             for i, c in enumerate(answer.see_also, start=1)
         ]
         parts.append(f"**{escape_markdown(message('see_also', lang))}:** " + " · ".join(links))
-    sources = " ".join(
+    sources = " · ".join(
         f"{marker_link(turn, c.n)} {escape_markdown(location(c, lang))}" for c in answer.citations
     )
     ms = round(answer.timings_ms.get("retrieve", 0.0))
-    meta = escape_markdown(ui_text("retrieval", ui, ms=ms))
-    parts.append(f"<sub>{sources + ' · ' if sources else ''}{meta}</sub>")
+    meta = [sources] if sources else []
+    if answer.resolved_question != answer.question:  # a follow-up completed from the last turn
+        meta.append(escape_markdown(ui_text("resolved", ui, question=answer.resolved_question)))
+    meta.append(escape_markdown(ui_text("retrieval", ui, ms=ms)))
+    parts.append(f"<sub>{' · '.join(meta)}</sub>")
     return "\n\n".join(parts)
 
 
@@ -160,9 +166,10 @@ def badges(lang: str, translated: bool, original_lang: str, ui: str) -> str:
     return out
 
 
-def citation_card(c: Citation, anchor: str, label: str, ui: str, *, opened: bool) -> str:
+def citation_card(c: Citation, anchor: str, label: str | None, ui: str, *, opened: bool) -> str:
     """One source: number, title, page, paragraph id, badges, the paragraph with the cited
-    sentences marked, the original one click away for a translation, and a share link."""
+    sentences marked, the original one click away for a translation, and a share link.
+    A see-also card (``label`` None) is folded, with the paragraph's opening as a preview."""
     body = f'<p class="menbe-para" lang="{escape(c.lang)}">{highlight(c.text, c.spans)}</p>'
     if c.translated and c.original_text:
         toggle = escape(ui_text("show_original", ui, lang=c.original_lang))
@@ -176,12 +183,17 @@ def citation_card(c: Citation, anchor: str, label: str, ui: str, *, opened: bool
         f'<div class="menbe-share"><a href="{escape(link)}" target="_blank" rel="noopener">'
         f"🔗 {escape(ui_text('share', ui))}</a> <code>{escape(link)}</code></div>"
     )
+    preview = ""
+    if label is None:
+        text = c.text if len(c.text) <= 150 else c.text[:149].rstrip() + "…"
+        preview = f'<span class="menbe-preview">{escape(text)}</span>'
     return (
-        f'<details class="menbe-card" id="{escape(anchor)}"{" open" if opened else ""}>'
-        f'<summary><span class="menbe-num">{escape(label)}</span>'
+        f'<details class="menbe-card{" menbe-see" if label is None else ""}" '
+        f'id="{escape(anchor)}"{" open" if opened else ""}>'
+        f'<summary><span class="menbe-num">{escape(label or "→")}</span>'
         f'<span class="menbe-head"><span class="menbe-title">{escape(c.title)}</span>'
         f'<span class="menbe-loc">{escape(location(c, ui))} '
-        f"{badges(c.lang, c.translated, c.original_lang, ui)}</span></span></summary>"
+        f"{badges(c.lang, c.translated, c.original_lang, ui)}</span>{preview}</span></summary>"
         f'<div class="menbe-body">{body}</div></details>'
     )
 
@@ -195,12 +207,13 @@ def turn_html(answer: Answer, turn: int, ui: str, *, latest: bool) -> str:
     if answer.see_also:
         cards.append(f'<h4 class="menbe-sub">{escape(ui_text("see_also", ui))}</h4>')
         cards += [
-            citation_card(c, source_anchor(turn, f"s{i}"), "·", ui, opened=False)
+            citation_card(c, source_anchor(turn, f"s{i}"), None, ui, opened=False)
             for i, c in enumerate(answer.see_also, start=1)
         ]
     ms = round(answer.timings_ms.get("retrieve", 0.0))
     meta = f'<span class="menbe-meta">{escape(ui_text("retrieval", ui, ms=ms))}</span>'
-    question = f'<span class="menbe-q">{escape(answer.question)}</span>'
+    shown = answer.question if len(answer.question) <= 240 else answer.question[:239] + "…"
+    question = f'<span class="menbe-q" title="{escape(shown)}">{escape(shown)}</span>'
     if latest:
         return (
             f'<section class="menbe-turn" data-turn="{turn}"><div class="menbe-turn-head">'

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from app.answer import Answer, clean_question
 from app.corpus import Corpus
-from app.errors import MenbeError, QuestionError
+from app.errors import IndexError_, MenbeError, QuestionError
 from app.session import log
 from app.ui import browse
 from app.ui.format import (
@@ -85,6 +85,8 @@ class Handlers:
             log(f"menbe: answering {question[:80]!r} failed:\n{traceback.format_exc()}")
             detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
             content = notice_markdown("failure", ui, error=detail[:200])
+            if isinstance(exc, IndexError_):
+                content = notice_markdown("no_index", ui)
             messages = [*state.messages, {"role": "assistant", "content": content}]
             return Reply(replace(state, messages=messages, pending=None))
         new = ChatState(

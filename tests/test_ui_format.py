@@ -1,0 +1,378 @@
+"""The chat app without a browser: the pure formatting functions (escaping, citation links,
+highlighting, badges, see-also, trimming, share links), the handlers behind the widgets with a
+fake answerer, the corpus browser's HTML, and the app's construction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+
+import pytest
+
+from app.answer import MAX_QUESTION_CHARS, Answer, Citation
+from app.errors import QuestionError
+from app.ui import browse
+from app.ui.format import (
+    answer_markdown,
+    citation_card,
+    escape_markdown,
+    highlight,
+    parse_paragraph_ref,
+    prepare_question,
+    share_link,
+    sources_html,
+    user_markdown,
+)
+from app.ui.handlers import ChatState, Handlers
+
+DOC = "heydar-aliyev-regional-relations"
+AZ_TEXT = (
+    "Əsrin müqaviləsi 1994-cü ildə təsdiqləndi. Bəs Gürcüstanla əlaqələr? İlk səfər 1994-də oldu."
+)
+EN_TEXT = "The contract was approved in 1994. And Georgia? The first visit was in 1994."
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
+
+
+def span(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+def make_citation(n: int = 1, **changes: object) -> Citation:
+    base = Citation(
+        n=n,
+        doc_id=DOC,
+        title="Heydər Əliyev dövründə",
+        page=7,
+        paragraph="p35",
+        lang="az",
+        text=AZ_TEXT,
+        quote="Bəs Gürcüstanla əlaqələr?",
+        translated=True,
+        original_lang="en",
+        original_text=EN_TEXT,
+        original_quote="And Georgia?",
+        spans=(span(AZ_TEXT, "Bəs Gürcüstanla əlaqələr?"),),
+        original_spans=(span(EN_TEXT, "And Georgia?"),),
+    )
+    return replace(base, **changes)
+
+
+def make_answer(text: str = "Bəs Gürcüstanla əlaqələr? [1]", **changes: object) -> Answer:
+    base = Answer(
+        question="Gürcüstan?",
+        resolved_question="Gürcüstan?",
+        language="az",
+        answered=True,
+        text=text,
+        citations=(make_citation(),),
+        see_also=(),
+        timings_ms={"retrieve": 35.4, "answer": 1.0},
+    )
+    return replace(base, **changes)
+
+
+# -- escaping ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("markup", [XSS, "<b onmouseover=alert(1)>hi</b>", "&lt;script&gt;"])
+def test_markup_in_questions_is_escaped(markup: str) -> None:
+    shown = user_markdown(markup)
+    assert "<" not in shown and ">" not in shown
+    assert "&lt;" in shown or "&amp;lt;" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("# not a heading", "\\# not a heading"),
+        ("1994. a year", "1994\\. a year"),
+        ("- item", "\\- item"),
+        ("Əsr ğış İÖÜ 1993-2003", "Əsr ğış İÖÜ 1993-2003"),
+    ],
+)
+def test_markdown_syntax_stays_text(text: str, expected: str) -> None:
+    assert escape_markdown(text) == expected
+
+
+def test_corpus_text_in_an_answer_is_escaped() -> None:
+    answer = make_answer(f"{XSS} [1]")
+    shown = answer_markdown(answer, 1)
+    assert "<img" not in shown and "<script" not in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+def test_corpus_text_in_the_sources_panel_is_escaped() -> None:
+    text = f"Before. {XSS} After."
+    card = citation_card(
+        make_citation(text=text, spans=(span(text, XSS),)), "src-1-1", "1", "en", opened=True
+    )
+    assert "<img" not in card and "<script" not in card
+    assert (
+        "<mark>&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(2)&lt;/script&gt;</mark>"
+        in card
+    )
+
+
+# -- the chat message ---------------------------------------------------------------------------
+
+
+def test_markers_become_links_to_their_source_cards() -> None:
+    answer = make_answer(
+        "First. [1] Second. [2] Not ours [7].",
+        citations=(make_citation(1), make_citation(2, paragraph="p36")),
+    )
+    shown = answer_markdown(answer, 3)
+    assert "First. [\\[1\\]](#src-3-1) Second. [\\[2\\]](#src-3-2)" in shown
+    assert "Not ours \\[7\\]." in shown  # no such citation: plain text
+
+
+def test_chat_message_lists_sources_and_retrieval_time() -> None:
+    shown = answer_markdown(make_answer(), 1, ui="en")
+    assert "[\\[1\\]](#src-1-1) s. 7 · ¶ p35" in shown  # the answer's language: "səhifə"
+    assert "retrieval 35 ms" in shown
+    assert "axtarış 35 ms" in answer_markdown(make_answer(), 1, ui="az")
+    assert "read as" not in shown
+
+
+def test_a_completed_follow_up_says_how_it_was_read() -> None:
+    answer = make_answer(question="Bəs <Gürcüstan>?", resolved_question="Gürcüstanla *əlaqələr*?")
+    shown = answer_markdown(answer, 2, ui="en")
+    assert "read as “Gürcüstanla \\*əlaqələr\\*?”" in shown
+
+
+def test_abstention_shows_the_message_and_see_also_links() -> None:
+    see = tuple(
+        make_citation(0, paragraph=pid, spans=(), original_spans=()) for pid in ("p10", "p18")
+    )
+    answer = make_answer(
+        "I could not find this in the corpus.",
+        answered=False,
+        citations=(),
+        see_also=see,
+        language="en",
+    )
+    shown = answer_markdown(answer, 4)
+    assert shown.startswith("I could not find this in the corpus.")
+    assert "**See also:**" in shown
+    assert "(#src-4-s1)" in shown and "(#src-4-s2)" in shown
+    panel = sources_html([(4, answer)], "en")
+    assert '<h4 class="menbe-sub">See also</h4>' in panel
+    assert panel.count('class="menbe-card menbe-see"') == 2
+    assert 'id="src-4-s1"' in panel and "<mark>" not in panel
+
+
+def test_trimmed_question_gets_a_visible_notice() -> None:
+    shown = answer_markdown(make_answer(language="en"), 1, trimmed=True)
+    assert shown.startswith("> ⚠️ Your question was long")
+    assert str(MAX_QUESTION_CHARS) in shown
+    assert "⚠️" not in answer_markdown(make_answer(), 1)
+
+
+def test_prepare_question_trims_to_the_limit() -> None:
+    question, trimmed = prepare_question("  why   not " + "ask " * 1000)
+    assert trimmed and len(question) <= MAX_QUESTION_CHARS
+    assert question.startswith("why not ask") and not question.endswith(" ")
+    assert prepare_question("  Əsrin  müqaviləsi?\n") == ("Əsrin müqaviləsi?", False)
+    exact = "a" * MAX_QUESTION_CHARS
+    assert prepare_question(exact) == (exact, False)
+
+
+# -- the sources panel -------------------------------------------------------------------------
+
+
+def test_highlight_marks_exact_spans_with_azerbaijani_letters() -> None:
+    spans = (span(AZ_TEXT, "İlk səfər 1994-də oldu."), span(AZ_TEXT, "Bəs Gürcüstanla əlaqələr?"))
+    html = highlight(AZ_TEXT, spans)
+    assert html == (
+        "Əsrin müqaviləsi 1994-cü ildə təsdiqləndi. <mark>Bəs Gürcüstanla əlaqələr?</mark> "
+        "<mark>İlk səfər 1994-də oldu.</mark>"
+    )
+    assert highlight(AZ_TEXT, ()) == AZ_TEXT
+    assert highlight("abc", ((1, 99), (0, 2))) == "<mark>ab</mark><mark>c</mark>"
+
+
+def test_card_shows_number_place_badges_paragraph_and_original() -> None:
+    card = citation_card(make_citation(), "src-2-1", "1", "en", opened=True)
+    assert card.startswith('<details class="menbe-card" id="src-2-1" open>')
+    assert '<span class="menbe-num">1</span>' in card
+    assert "Heydər Əliyev dövründə" in card and "p. 7 · ¶ p35" in card
+    assert '<span class="menbe-badge menbe-lang" title="Azerbaijani">AZ</span>' in card
+    assert 'class="menbe-badge menbe-tr" title="translated from English">translation<' in card
+    assert "<mark>Bəs Gürcüstanla əlaqələr?</mark>" in card
+    assert '<details class="menbe-orig"><summary>Show original (en)</summary>' in card
+    assert (
+        '<p class="menbe-para" lang="en">The contract was approved in 1994. <mark>And Georgia?'
+        in card
+    )
+    assert f'href="?p={DOC}/p35"' in card
+
+
+def test_original_paragraphs_get_no_translation_badge() -> None:
+    original = make_citation(
+        lang="en",
+        text=EN_TEXT,
+        translated=False,
+        original_text=EN_TEXT,
+        spans=(span(EN_TEXT, "And Georgia?"),),
+    )
+    card = citation_card(original, "src-1-1", "1", "en", opened=True)
+    assert "menbe-tr" not in card and "menbe-orig" not in card
+    assert ">EN</span>" in card
+
+
+def test_card_labels_follow_the_interface_language() -> None:
+    card = citation_card(make_citation(), "src-1-1", "1", "az", opened=False)
+    assert ">tərcümə<" in card and "Orijinalı göstər (en)" in card and "s. 7 · ¶ p35" in card
+    assert "Bu paraqrafa keçid" in card and " open>" not in card
+
+
+def test_panel_shows_the_latest_answer_first_and_folds_earlier_ones() -> None:
+    first = make_answer(question="Birinci sual?")
+    second = make_answer(question="İkinci <b>sual</b>?")
+    panel = sources_html([(1, first), (2, second)], "en")
+    assert panel.index('data-turn="2"') < panel.index('data-turn="1"')
+    assert '<section class="menbe-turn" data-turn="2">' in panel
+    assert '<details class="menbe-turn menbe-older" data-turn="1">' in panel
+    assert "İkinci &lt;b&gt;sual&lt;/b&gt;?" in panel and "<b>" not in panel
+    assert "retrieval 35 ms" in panel
+    empty = sources_html([], "az")
+    assert "Mənbələr" in empty and "menbe-empty" in empty
+
+
+# -- share links ---------------------------------------------------------------------------------
+
+
+def test_share_link_format_and_parsing() -> None:
+    assert share_link(DOC, "p05") == f"?p={DOC}/p05"
+    assert parse_paragraph_ref(f"{DOC}/p05") == (DOC, "p05")
+    assert parse_paragraph_ref(f"?p={DOC}/p05") == (DOC, "p05")
+    assert parse_paragraph_ref(f"http://127.0.0.1:7860/?p={DOC}%2Fp05&lang=az") == (DOC, "p05")
+    for bad in ("", None, "p05", f"{DOC}/", "/p05", f"{DOC}/<p05>"):
+        assert parse_paragraph_ref(bad) is None
+
+
+# -- the handlers, with a fake answerer ----------------------------------------------------------
+
+
+class FakeAnswerer:
+    def __init__(self, fail: Exception | None = None):
+        self.calls: list[tuple[str, dict]] = []
+        self.fail = fail
+
+    def ask(self, question: str, **kwargs: object) -> Answer:
+        self.calls.append((question, kwargs))
+        if self.fail is not None:
+            raise self.fail
+        if not question.strip():
+            raise QuestionError("the question is empty")
+        return make_answer(question=question)
+
+
+@pytest.fixture()
+def fake():
+    return FakeAnswerer()
+
+
+def test_empty_question_gets_a_message_and_no_call(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    for empty in ("", "   ", "\x00\x07", None):
+        reply = h.start(empty, ChatState(), "en")
+        assert reply.notice == "Please type a question."
+        assert reply.state.pending is None and reply.state.messages == []
+        assert h.respond(reply.state, "auto", "en").state.messages == []
+    assert h.start(" ", ChatState(), "az").notice == "Zəhmət olmasa, sual yazın."
+    assert fake.calls == []
+
+
+def test_question_is_shown_then_answered_with_history(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    state = h.start(XSS, ChatState(), "en").state
+    assert state.messages[-1]["role"] == "user" and "<img" not in state.messages[-1]["content"]
+    reply = h.respond(state, "auto", "en")
+    assert reply.state.messages[-1]["role"] == "assistant"
+    assert reply.sources is not None and 'id="src-1-1"' in reply.sources
+    reply = h.respond(h.start("Bəs Gürcüstan?", reply.state, "en").state, "az", "en")
+    assert fake.calls[1] == ("Bəs Gürcüstan?", {"lang": "az", "history": [XSS]})
+    assert fake.calls[0][1]["lang"] is None
+    assert [t for t, _ in reply.state.turns] == [1, 2]
+
+
+def test_long_question_is_trimmed_then_answered(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    state = h.start("Iran? " + "more " * 1000, ChatState(), "en").state
+    assert state.pending is not None and state.pending[1] is True
+    reply = h.respond(state, "auto", "en")
+    assert len(fake.calls[0][0]) <= MAX_QUESTION_CHARS
+    assert "yalnız ilk 2000 simvolu" in reply.state.messages[-1]["content"]  # answer's language
+
+
+def test_a_failure_becomes_a_friendly_message(corpus) -> None:
+    h = Handlers(FakeAnswerer(fail=RuntimeError("chroma exploded <b>")), corpus)
+    state = h.start("When?", ChatState(), "en").state
+    reply = h.respond(state, "auto", "en")
+    message = reply.state.messages[-1]
+    assert message["role"] == "assistant"
+    assert message["content"].startswith("Something went wrong while answering: RuntimeError")
+    assert reply.state.pending is None and reply.state.turns == [] and reply.sources is None
+
+
+def test_api_ask_gives_the_cli_shape_or_an_error(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    assert h.api_ask("Gürcüstan?") == make_answer(question="Gürcüstan?").as_json()
+    assert h.api_ask("  ") == {"question": "  ", "error": "the question is empty"}
+    assert set(h.api_ask("x" * (MAX_QUESTION_CHARS + 1))) == {"question", "error"}
+    assert set(h.api_ask("Gürcüstan?", "fr")) == {"question", "error"}
+    failing = Handlers(FakeAnswerer(fail=RuntimeError("boom")), corpus)
+    assert failing.api_ask("When?") == {
+        "question": "When?",
+        "error": "internal error (RuntimeError)",
+    }
+
+
+# -- the corpus browser --------------------------------------------------------------------------
+
+
+def test_browser_opens_a_paragraph_by_id(corpus) -> None:
+    h = Handlers(FakeAnswerer(), corpus)
+    assert h.open_paragraph(f"{DOC}/p05") == (DOC, 3, "p05")
+    assert h.open_paragraph(f"{DOC}/p99") is None and h.open_paragraph("nonsense") is None
+    html = h.browser_html(DOC, 3, "en", "p05")
+    assert html.count('class="menbe-row menbe-focus"') == 1
+    assert f'id="para-{DOC}-p05"' in html and f"?p={DOC}/p05" in html
+    focus = html[html.index("menbe-focus") : html.index("</article>")]
+    assert 'lang="en"' in focus and 'lang="az"' in focus and ">translation<" in focus
+    assert "No paragraph x/p99 here" in h.not_found_html(DOC, 3, "en", "x/p99")
+
+
+def test_browser_pages_cover_every_paragraph(corpus) -> None:
+    pages = browse.pages(corpus, DOC)
+    assert pages == sorted(pages) and pages[0] >= 1
+    shown = "".join(browse.page_html(corpus, DOC, p, "az") for p in pages)
+    pids = {p.pid for p in corpus.document(DOC).paragraphs}
+    assert all(f'id="para-{DOC}-{pid}"' in shown for pid in pids)
+    assert "Səhifə" in shown
+
+
+# -- interface strings and the app ---------------------------------------------------------------
+
+
+def test_interface_strings_exist_in_both_languages() -> None:
+    table = json.loads(resources.files("app").joinpath("data/ui.json").read_text("utf-8"))
+    assert set(table["en"]) == set(table["az"])
+    assert all(value.strip() for lang in table.values() for value in lang.values())
+
+
+def test_app_builds_and_offers_only_ask_as_api(corpus) -> None:
+    from app.ui.app import build_app
+
+    demo = build_app(FakeAnswerer(), corpus)
+    endpoints = demo.get_api_info()["named_endpoints"]
+    assert list(endpoints) == ["/ask"]
+    assert [p["parameter_name"] for p in endpoints["/ask"]["parameters"]] == [
+        "question",
+        "language",
+    ]
