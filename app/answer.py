@@ -11,7 +11,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.corpus import Paragraph
 from app.errors import QuestionError
@@ -160,7 +160,7 @@ class Answerer:
             "retrieve": round(retrieve_ms, 2),
             "answer": round((time.perf_counter() - start) * 1000, 2),
         }
-        return Answer(**{**answer.__dict__, "timings_ms": timings})
+        return replace(answer, timings_ms=timings)
 
     def _select(
         self, question: str, hits: Sequence[Hit], lang: str
