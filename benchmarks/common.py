@@ -29,8 +29,13 @@ class Figure:
     data: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"label": self.label, "value": self.value, "target": self.target,
-                "met": self.met, **self.data}
+        return {
+            "label": self.label,
+            "value": self.value,
+            "target": self.target,
+            "met": self.met,
+            **self.data,
+        }
 
 
 def stats(samples: Sequence[float]) -> dict[str, float]:
@@ -102,6 +107,17 @@ def loadavg() -> tuple[float, float, float]:
         return os.getloadavg()
     except OSError:
         return (0.0, 0.0, 0.0)
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, CPU seconds of this process and its waited-for
+    children): their difference over a section is what other processes took."""
+    import psutil
+
+    t = psutil.cpu_times()
+    busy = sum(t) - t.idle - getattr(t, "iowait", 0.0)
+    own = os.times()
+    return busy, own.user + own.system + own.children_user + own.children_system
 
 
 def log(message: str) -> None:

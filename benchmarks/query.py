@@ -42,9 +42,9 @@ def run(ctx: Context) -> list[Figure]:
     reps = 3 if ctx.quick else 5
     for item in items[: 10 if ctx.quick else len(items)]:  # warm-up, not timed
         answerer.ask(item.question)
-    samples: dict[str, list[float]] = {k: [] for k in
-                                       ("ask", "retrieve", "answer", "embed", "dense", "lexical",
-                                        "sentences")}
+    samples: dict[str, list[float]] = {
+        k: [] for k in ("ask", "retrieve", "answer", "embed", "dense", "lexical", "sentences")
+    }
     hits: dict[str, list[bool]] = {"en": [], "az": []}
     for rep in range(reps):
         for item in items:
@@ -58,15 +58,18 @@ def run(ctx: Context) -> list[Figure]:
             if rep == 0 and item.answerable:
                 hits[item.lang].append(_paragraph_hit(ctx.corpus, answer.hits, item.gold_quotes))
         log(f"query path: rep {rep + 1}/{reps} done")
-    floor = _embedding_floor(ctx.embedder, [i.question for i in items], reps)
-    one_thread = _one_thread_floor(ctx.embedder, [i.question for i in items[:30]])
-    ctx.shared["ours"] = {"hits": hits, "ask_ms": samples["ask"], "questions": len(items)}
+    floor = _embedding_floor(ctx.embedder, [i.question for i in items], 1 if ctx.quick else reps)
+    one_thread = _one_thread_floor(
+        ctx.embedder, [i.question for i in items[:30]], 1 + (not ctx.quick)
+    )
+    ctx.shared["ours"] = {"hits": hits, "answerer": answerer}
     ctx.shared["query_vectors"] = ctx.embedder.embed_queries([i.question for i in items])
     ctx.shared["queries"] = [(i.question, i.lang) for i in items]
     n = len(items)
     return [
-        latency(SECTION, f"whole Answerer.ask ({n} questions × {reps})", samples["ask"],
-                TARGET_ASK_P95),
+        latency(
+            SECTION, f"whole Answerer.ask ({n} questions × {reps})", samples["ask"], TARGET_ASK_P95
+        ),
         latency(SECTION, "retrieval (Retriever.search)", samples["retrieve"]),
         latency(SECTION, "  of which: query embedding + language detection", samples["embed"]),
         latency(SECTION, "  of which: dense (Chroma HNSW)", samples["dense"]),
@@ -98,16 +101,20 @@ def _embedding_floor(embedder: Any, questions: list[str], reps: int) -> list[flo
     return out
 
 
-def _one_thread_floor(embedder: Any, questions: list[str]) -> Figure:
+def _one_thread_floor(embedder: Any, questions: list[str], reps: int) -> Figure:
     """Diagnostic: the floor again with one torch thread (contention on 2 shared cores)."""
     import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        samples = _embedding_floor(embedder, questions, 2)
+        samples = _embedding_floor(embedder, questions, reps)
     finally:
         torch.set_num_threads(before)
     s = stats(samples)
-    return info(SECTION, f"  diagnostic: floor with 1 torch thread (default {before})",
-                f"p50 {s['p50']:.1f} · p95 {s['p95']:.1f} ms (n={s['n']})", ms=s)
+    return info(
+        SECTION,
+        f"  diagnostic: floor with 1 torch thread (default {before})",
+        f"p50 {s['p50']:.1f} · p95 {s['p95']:.1f} ms (n={s['n']})",
+        ms=s,
+    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -44,9 +43,24 @@ def langs_of(seed_langs: np.ndarray, start: int, n: int) -> np.ndarray:
 
 def row(i: int, lang: str) -> dict[str, Any]:
     """The metadata the indexer stores for a passage chunk (also the retriever's row table)."""
-    return {"kind": "passage", "doc_id": f"doc{i // 200}", "pid": f"p{(i % 200) // 2:03d}",
-            "lang": lang, "start": 0, "end": 600, "first_sentence": 0, "last_sentence": 4,
-            "hash": f"{i:016x}"}
+    return {
+        "kind": "passage",
+        "doc_id": f"doc{i // 200}",
+        "pid": f"p{(i % 200) // 2:03d}",
+        "lang": lang,
+        "start": 0,
+        "end": 600,
+        "first_sentence": 0,
+        "last_sentence": 4,
+        "hash": f"{i:016x}",
+    }
+
+
+def write_table(path: Path, langs: np.ndarray) -> None:
+    """``passages.jsonl`` as the indexer writes it: one row per lexical passage."""
+    with path.open("w", encoding="utf-8") as out:
+        for i, lang in enumerate(langs):
+            out.write(json.dumps({"id": f"s{i}", **row(i, str(lang))}) + "\n")
 
 
 def texts(sentences: dict[str, list[list[str]]], langs: np.ndarray, seed: int) -> list[str]:
@@ -60,28 +74,53 @@ def texts(sentences: dict[str, list[list[str]]], langs: np.ndarray, seed: int) -
     return out
 
 
+def trimmed_rss_mb() -> float:
+    """RSS after a collection and glibc's ``malloc_trim``: what is really still held."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    return rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's high-water RSS (VmHWM: per address space, so not the parent's at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return rss_mb()
+
+
 class ExactCollection:
     """Brute-force cosine search with Chroma's ``query`` shape, for the 1M fallback."""
 
-    def __init__(self, matrix: np.ndarray, metas: list[dict[str, Any]]) -> None:
-        self.matrix, self.metas = matrix, metas
+    def __init__(self, matrix: np.ndarray, langs: np.ndarray) -> None:
+        self.matrix, self.langs = matrix, langs
 
     def query(self, query_embeddings: list[list[float]], n_results: int, include: Any) -> dict:
         sims = self.matrix @ np.asarray(query_embeddings[0], dtype=np.float32)
         top = np.argpartition(-sims, n_results)[:n_results]
         top = top[np.argsort(-sims[top])]
-        return {"metadatas": [[self.metas[i] for i in top]],
-                "distances": [[float(1 - sims[i]) for i in top]]}
+        return {
+            "metadatas": [[row(int(i), str(self.langs[i])) for i in top]],
+            "distances": [[float(1 - sims[i]) for i in top]],
+        }
 
 
-def fill_chroma(path: Path, seeds: np.ndarray, langs: np.ndarray, size: int,
-                budget_s: float) -> tuple[Any, int, float]:
+def fill_chroma(
+    path: Path, seeds: np.ndarray, langs: np.ndarray, size: int, budget_s: float
+) -> tuple[Any, int, float]:
     import chromadb
     from chromadb.config import Settings
 
     from app import store
 
-    client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(path), settings=Settings(anonymized_telemetry=False)
+    )
     collection = store.create_collection(client, "scale-passages", {"menbe_generation": 1})
     batch = BATCH
     assert client.get_max_batch_size() >= BATCH
@@ -89,9 +128,11 @@ def fill_chroma(path: Path, seeds: np.ndarray, langs: np.ndarray, size: int,
     while done < size and time.perf_counter() - start < budget_s:
         n = min(batch, size - done)
         lang = langs[done : done + n]
-        collection.add(ids=[f"s{i}" for i in range(done, done + n)],
-                       embeddings=vectors(seeds, done, n),
-                       metadatas=[row(done + k, str(lang[k])) for k in range(n)])
+        collection.add(
+            ids=[f"s{i}" for i in range(done, done + n)],
+            embeddings=vectors(seeds, done, n),
+            metadatas=[row(done + k, str(lang[k])) for k in range(n)],
+        )
         done += n
     return collection, done, time.perf_counter() - start
 
@@ -104,8 +145,9 @@ def recall_at_10(collection: Any, seeds: np.ndarray, size: int, queries: np.ndar
         n = min(BATCH, size - start)
         sims = queries @ vectors(seeds, start, n).T
         merged = np.concatenate([best, sims], axis=1)
-        merged_ids = np.concatenate([ids, np.arange(start, start + n)[None].repeat(len(queries), 0)],
-                                    axis=1)
+        merged_ids = np.concatenate(
+            [ids, np.arange(start, start + n)[None].repeat(len(queries), 0)], axis=1
+        )
         top = np.argsort(-merged, axis=1)[:, :10]
         best, ids = np.take_along_axis(merged, top, 1), np.take_along_axis(merged_ids, top, 1)
     found = 0
@@ -117,7 +159,7 @@ def recall_at_10(collection: Any, seeds: np.ndarray, size: int, queries: np.ndar
 
 def main(argv: list[str]) -> int:
     from app.lexical import LexicalIndex
-    from app.retrieval import Retriever, _fuse
+    from app.retrieval import Retriever, _fuse, _read_table
 
     seeds_npz, seeds_json, size, dense, out = argv[:5]
     size, budget = int(size), float(argv[5]) if len(argv) > 5 else 1e9
@@ -126,44 +168,61 @@ def main(argv: list[str]) -> int:
     seeds, queries = arrays["seeds"], arrays["queries"]
     seed_langs = np.array(meta["seed_langs"])
     result: dict[str, Any] = {"size": size, "dense": dense, "rss_mb": {"base": rss_mb()}}
-    langs = np.concatenate([langs_of(seed_langs, s, min(BATCH, size - s))
-                            for s in range(0, size, BATCH)])
+    langs = np.concatenate(
+        [langs_of(seed_langs, s, min(BATCH, size - s)) for s in range(0, size, BATCH)]
+    )
     t = time.perf_counter()
     corpus_texts = texts(meta["sentences"], langs, 11)
     lexical = LexicalIndex.build(corpus_texts, [str(x) for x in langs])
     result["lexical_build_s"] = round(time.perf_counter() - t, 2)
     result["lexical_mb"] = round(lexical.nbytes / 2**20, 1)
     del corpus_texts
-    gc.collect()
-    result["rss_mb"]["after_lexical"] = rss_mb()
-    rows = [row(i, str(lang)) for i, lang in enumerate(langs)]
-    result["rss_mb"]["after_row_table"] = rss_mb()
+    result["rss_mb"]["after_lexical"] = trimmed_rss_mb()
+    table = Path(meta["work"]) / f"passages-{size}.jsonl"
+    write_table(table, langs)
+    t = time.perf_counter()
+    rows = _read_table(table)  # the retriever's own row table, loaded as it loads it
+    result["row_table_load_s"] = round(time.perf_counter() - t, 2)
+    result["rss_mb"]["after_row_table"] = trimmed_rss_mb()
     retriever = Retriever.__new__(Retriever)
     retriever._lexical, retriever._rows = lexical, rows
     retriever.manifest = {"counts": {"passages": size}}
     if dense == "chroma":
-        collection, done, seconds = fill_chroma(Path(meta["work"]) / f"chroma-{size}", seeds,
-                                                langs, size, budget)
-        result.update(inserted=done, insert_s=round(seconds, 1),
-                      insert_rate=round(done / seconds, 1))
+        collection, done, seconds = fill_chroma(
+            Path(meta["work"]) / f"chroma-{size}", seeds, langs, size, budget
+        )
+        result.update(
+            inserted=done, insert_s=round(seconds, 1), insert_rate=round(done / seconds, 1)
+        )
         result["recall_at_10"] = round(recall_at_10(collection, seeds, done, queries[:20]), 3)
     elif dense == "exact":
         t = time.perf_counter()
-        collection = ExactCollection(np.concatenate(
-            [vectors(seeds, s, min(BATCH, size - s)) for s in range(0, size, BATCH)]), rows)
+        collection = ExactCollection(
+            np.concatenate(
+                [vectors(seeds, s, min(BATCH, size - s)) for s in range(0, size, BATCH)]
+            ),
+            langs,
+        )
         result.update(inserted=size, insert_s=round(time.perf_counter() - t, 1))
     retriever._passages = collection if dense != "none" else None
-    result["rss_mb"]["after_dense"] = rss_mb()
-    result["ms"] = measure(retriever, _fuse, queries, meta["queries"], dense != "none",
-                           int(meta["reps"]))
-    result["rss_mb"]["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["rss_mb"]["after_dense"] = trimmed_rss_mb()
+    result["ms"] = measure(
+        retriever, _fuse, queries, meta["queries"], dense != "none", int(meta["reps"])
+    )
+    result["rss_mb"]["peak"] = peak_rss_mb()
     result["rss_mb"] = {k: round(v, 1) for k, v in result["rss_mb"].items()}
     Path(out).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
 
-def measure(retriever: Any, fuse: Any, vectors_: np.ndarray, queries: list[list[str]],
-            with_dense: bool, reps: int) -> dict[str, Any]:
+def measure(
+    retriever: Any,
+    fuse: Any,
+    vectors_: np.ndarray,
+    queries: list[list[str]],
+    with_dense: bool,
+    reps: int,
+) -> dict[str, Any]:
     """Per question: dense, lexical and fusion, each timed, after one warm-up pass."""
     times: dict[str, list[float]] = {"dense": [], "lexical": [], "fusion": [], "total": []}
     for rep in range(reps + 1):
@@ -178,8 +237,12 @@ def measure(retriever: Any, fuse: Any, vectors_: np.ndarray, queries: list[list[
             fuse(candidates, "hybrid" if with_dense else "bm25")[:5]
             t3 = time.perf_counter()
             if rep:  # rep 0 warms caches
-                for key, ms in (("dense", t1 - t0), ("lexical", t2 - t1), ("fusion", t3 - t2),
-                                ("total", t3 - t0)):
+                for key, ms in (
+                    ("dense", t1 - t0),
+                    ("lexical", t2 - t1),
+                    ("fusion", t3 - t2),
+                    ("total", t3 - t0),
+                ):
                     times[key].append(ms * 1000)
     return {key: stats(values) for key, values in times.items()}
 
