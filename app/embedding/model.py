@@ -36,7 +36,7 @@ class EmbedSettings:
     model: str = DEFAULT_MODEL
     model_dir: Path = Path.home() / ".cache" / "menbe" / "models"
     device: str = "auto"
-    batch_size: int = 32
+    batch_size: int = 16  # measured faster than 32 on 2 CPU cores (47–49 vs 42 chunks/s)
 
 
 class Embedder:
