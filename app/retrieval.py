@@ -9,7 +9,7 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -196,20 +196,7 @@ class Retriever:
         if not hits:
             return hits
         scored = self._sentence_scores(hits, vector)
-        return [
-            Hit(
-                h.doc_id,
-                h.pid,
-                h.rank,
-                h.score,
-                h.dense,
-                h.lexical,
-                h.matched_lang,
-                h.versions,
-                scored.get((h.doc_id, h.pid), ()),
-            )
-            for h in hits
-        ]
+        return [replace(h, sentences=scored.get((h.doc_id, h.pid), ())) for h in hits]
 
     def _sentence_scores(
         self, hits: list[Hit], vector: np.ndarray
