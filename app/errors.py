@@ -5,7 +5,11 @@
     ├── ImportError_            a raw dump cannot be imported
     ├── ModelError              an embedding model cannot be prepared or loaded
     ├── IndexError_             the index is missing, incompatible or cannot be built
-    │   └── IndexMismatchError  the index was built with another model or chunker: re-index
+    │   ├── IndexMismatchError  the index was built with another model or chunker: re-index
+    │   ├── IndexCorruptError   a part of the index (sqlite, manifest, lexical, table) is unreadable
+    │   ├── IndexBusyError      another `menbe index` holds the writer lock
+    │   ├── DiskFullError       the disk filled up during a build (the previous index still works)
+    │   └── StoreUnavailableError  the Chroma server cannot be reached
     ├── QuestionError           a question is empty, too long or otherwise unusable
     └── EvalError               an eval dataset is malformed
 
@@ -55,6 +59,26 @@ class IndexError_(MenbeError):
 
 class IndexMismatchError(IndexError_):
     """The index was built with a different model or chunker and must be rebuilt."""
+
+
+class IndexCorruptError(IndexError_):
+    """A part of the index cannot be read; ``part`` names it (``--rebuild`` moves it aside)."""
+
+    def __init__(self, part: str, detail: str):
+        self.part, self.detail = part, detail
+        super().__init__(f"the index is broken: {detail}; run `menbe index --rebuild` to recover")
+
+
+class IndexBusyError(IndexError_):
+    """Another process holds the index's writer lock: two builds never write at once."""
+
+
+class DiskFullError(IndexError_):
+    """A build ran out of disk space; its partial files were removed."""
+
+
+class StoreUnavailableError(IndexError_):
+    """The configured Chroma server does not answer."""
 
 
 class QuestionError(MenbeError):

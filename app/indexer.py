@@ -5,13 +5,15 @@ and the chunk table) and only then switches ``manifest.json`` to it with one ato
 build that fails or is killed midway leaves the previous generation, and so the previous index,
 fully usable; its leftovers are cleaned up by the next build. Unchanged chunks are copied into
 the new generation with their stored vectors, so only added or changed text is embedded.
+
+A build holds the writer lock (``app.locking``), moves a broken index aside before starting
+(``app.health``) and removes old generations only when no reader leases them
+(``app.generations``), so a served app keeps answering from the one it has open.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,15 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from app import store
+from app import generations, health, locking, store
 from app.chunking import CHUNKER_VERSION, Chunk, chunk_corpus
 from app.config import Config
 from app.corpus import Corpus
-from app.errors import IndexError_, IndexMismatchError
+from app.errors import DiskFullError
+from app.manifest import FORMAT, MANIFEST, check_compatible, names, read_manifest, write_manifest
 
-MANIFEST = "manifest.json"
-FORMAT = 1
 Progress = Callable[[int, int], None]  # (done, total)
+__all__ = ["MANIFEST", "BuildReport", "build_index", "check_compatible", "read_manifest"]
 
 
 @dataclass(frozen=True)
@@ -46,45 +48,6 @@ class BuildReport:
 
     def summary(self) -> str:
         return f"{self.added} added, {self.changed} changed, {self.removed} removed"
-
-
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    path = index_dir / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexError_(f"{path} is unreadable ({exc}); run `menbe index --rebuild`") from exc
-
-
-def _current_manifest(index_dir: Path, *, tolerant: bool) -> dict[str, Any] | None:
-    try:
-        return read_manifest(index_dir)
-    except IndexError_:
-        if tolerant:
-            return None
-        raise
-
-
-def check_compatible(manifest: dict[str, Any], model_identity: str) -> None:
-    """Refuse an index built with another model or chunker, with the fix in the message."""
-    if manifest.get("format") != FORMAT or manifest.get("chunker") != CHUNKER_VERSION:
-        raise IndexMismatchError(
-            f"the index was built by another version of Mənbə's chunker "
-            f"({manifest.get('chunker')!r}, now {CHUNKER_VERSION!r}); run `menbe index --rebuild`"
-        )
-    if manifest.get("model") != model_identity:
-        raise IndexMismatchError(
-            f"the index was built with the embedding model {manifest.get('model')!r}, but the "
-            f"configured model is {model_identity!r}; run `menbe index --rebuild` to re-index "
-            "(or configure the model the index was built with)"
-        )
-
-
-def _names(config: Config, generation: int) -> dict[str, str]:
-    prefix = f"{config.collection}-g{generation}"
-    return {"passages": f"{prefix}-passages", "sentences": f"{prefix}-sentences"}
 
 
 def _paragraph_versions(chunks: dict[str, str]) -> dict[tuple[str, str, str], str]:
@@ -116,10 +79,17 @@ def build_index(
     rebuild: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Bring the index up to date with ``corpus``; see the module docstring for the guarantees."""
+    """Bring the index up to date with ``corpus``; see the module docstring for the guarantees.
+    Holds the writer lock throughout: a second build raises ``IndexBusyError`` at once."""
+    with locking.hold(config.index_dir):
+        return _build(config, corpus, embedder, rebuild, progress)
+
+
+def _build(config, corpus, embedder, rebuild: bool, progress) -> BuildReport:
     started = datetime.now(UTC)
-    client = store.open_client(config)
-    current = _current_manifest(config.index_dir, tolerant=rebuild)
+    notes: list[str] = []
+    current = health.heal(config, notes)
+    client = health.open_store(config, notes)
     base = None if rebuild else current  # what unchanged chunks are copied from
     old: dict[str, dict[str, str]] = {"passages": {}, "sentences": {}}
     if base is not None:
@@ -127,28 +97,64 @@ def build_index(
         try:
             old = _old_hashes(client, base)
         except Exception as exc:
-            print(f"The previous index could not be read ({exc}); building a new one.")
+            notes.append(f"the previous index could not be read ({exc}); built a new one")
             base = None
     chunks = chunk_corpus(corpus)
     want = {
         kind: {c.chunk_id: c for c in chunks if c.kind == kind[:-1]}
         for kind in ("passages", "sentences")
     }
-    new_hashes = {kind: {i: c.content_hash for i, c in want[kind].items()} for kind in want}
-    old_versions = _paragraph_versions({**old["passages"], **old["sentences"]})
-    new_versions = _paragraph_versions({**new_hashes["passages"], **new_hashes["sentences"]})
-    added = len(new_versions.keys() - old_versions.keys())
-    removed = len(old_versions.keys() - new_versions.keys())
-    changed = sum(old_versions[k] != v for k, v in new_versions.items() if k in old_versions)
-    generation = (current or {}).get("generation", 0) + 1
-    _clean_leftovers(config, client, current)
+    added, changed, removed = _diff(old, want)
+    generation = _next_generation(config, client, current)
+    _collect(config, client, current, notes)  # leftovers of killed builds, unread generations
     if base is not None and added == changed == removed == 0:
-        return BuildReport(0, 0, 0, 0, len(chunks), generation - 1)
-    embedded = _write_generation(config, client, base, generation, want, old, embedder, progress)
-    _switch(config, client, current, generation, embedder, want)
+        return BuildReport(0, 0, 0, 0, len(chunks), base["generation"], notes=tuple(notes))
+    try:
+        embedded = _write_generation(
+            config, client, base, generation, want, old, embedder, progress
+        )
+        _switch(config, generation, embedder, want)
+    except Exception as exc:
+        if not health.disk_full(exc, config.index_dir):
+            raise
+        _collect(config, client, current, [])
+        raise _no_space(config, generation, current) from exc
+    _collect(config, client, read_manifest(config.index_dir), notes)
     seconds = (datetime.now(UTC) - started).total_seconds()
     return BuildReport(
-        added, changed, removed, embedded, len(chunks), generation, seconds, rebuilt=rebuild
+        added, changed, removed, embedded, len(chunks), generation, seconds, rebuild, tuple(notes)
+    )
+
+
+def _diff(old: dict[str, dict[str, str]], want: dict[str, dict[str, Chunk]]) -> tuple[int, ...]:
+    """(added, changed, removed) paragraph versions between the stored and the wanted chunks."""
+    new = {kind: {i: c.content_hash for i, c in want[kind].items()} for kind in want}
+    before = _paragraph_versions({**old["passages"], **old["sentences"]})
+    after = _paragraph_versions({**new["passages"], **new["sentences"]})
+    changed = sum(before[k] != v for k, v in after.items() if k in before)
+    return len(after.keys() - before.keys()), changed, len(before.keys() - after.keys())
+
+
+def _next_generation(config: Config, client, current: dict[str, Any] | None) -> int:
+    """One past every generation still around, so a number is never reused while leased."""
+    seen = generations.known(config.index_dir, client, config.collection)
+    return max([*seen, (current or {}).get("generation", 0)], default=0) + 1
+
+
+def _collect(config: Config, client, current: dict[str, Any] | None, notes: list[str]) -> None:
+    chroma_dir = None if config.chroma_host else config.index_dir / health.CHROMA
+    busy = generations.collect(config.index_dir, client, config.collection, current, chroma_dir)
+    if busy:
+        listed = ", ".join(str(g) for g in busy)
+        notes.append(f"generation {listed} is still read by a running app; removed once it is not")
+
+
+def _no_space(config: Config, generation: int, current: dict[str, Any] | None) -> DiskFullError:
+    kept = f"generation {current['generation']} still answers" if current else "nothing was kept"
+    return DiskFullError(
+        f"no space left on the disk of {config.index_dir} while building generation "
+        f"{generation}; its partial files were removed and {kept}; free some space and run "
+        "`menbe index` again"
     )
 
 
@@ -162,7 +168,7 @@ def _write_generation(
     embedder,
     progress: Progress | None,
 ) -> int:
-    names = _names(config, generation)
+    collection_names = names(config.collection, generation)
     meta = {
         "menbe_model": embedder.identity,
         "menbe_chunker": CHUNKER_VERSION,
@@ -172,7 +178,10 @@ def _write_generation(
     batch = client.get_max_batch_size()
     todo = [c for kind in want for i, c in want[kind].items() if old[kind].get(i) != c.content_hash]
     try:
-        collections = {kind: store.create_collection(client, names[kind], meta) for kind in names}
+        collections = {
+            kind: store.create_collection(client, name, meta)
+            for kind, name in collection_names.items()
+        }
         if manifest is not None:
             _copy_unchanged(client, manifest, collections, want, old, batch)
         vectors = (
@@ -192,7 +201,7 @@ def _write_generation(
             )
         _write_lexical(gen_dir, sorted(want["passages"].values(), key=lambda c: c.chunk_id))
     except BaseException:
-        _drop(client, names.values())
+        generations.drop(client, collection_names.values())
         shutil.rmtree(gen_dir, ignore_errors=True)
         raise
     return len(todo)
@@ -237,41 +246,21 @@ def _write_lexical(gen_dir: Path, passages: list[Chunk]) -> None:
             out.write(json.dumps({"id": c.chunk_id, **c.metadata()}, ensure_ascii=False) + "\n")
 
 
-def _switch(config, client, manifest, generation, embedder, want) -> None:
-    """Point the manifest at the new generation (atomic rename), then drop the old one."""
-    new_manifest = {
-        "format": FORMAT,
-        "generation": generation,
-        "collections": _names(config, generation),
-        "folder": f"gen-{generation}",
-        "model": embedder.identity,
-        "dimension": embedder.dimension,
-        "chunker": CHUNKER_VERSION,
-        "store": store.store_label(config),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": {kind: len(want[kind]) for kind in want},
-    }
-    tmp = config.index_dir / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(new_manifest, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, config.index_dir / MANIFEST)
-    if manifest is not None:
-        _drop(client, manifest["collections"].values())
-        shutil.rmtree(config.index_dir / manifest.get("folder", "-"), ignore_errors=True)
-
-
-def _clean_leftovers(config: Config, client, manifest: dict[str, Any] | None) -> None:
-    """Remove what an interrupted build left behind (never the current generation)."""
-    current = set((manifest or {}).get("collections", {}).values())
-    prefix = f"{config.collection}-g"
-    stale = [n for n in store.collection_names(client) if n.startswith(prefix) and n not in current]
-    _drop(client, stale)
-    keep = (manifest or {}).get("folder")
-    for folder in config.index_dir.glob("gen-*"):
-        if folder.name != keep:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _drop(client, names) -> None:
-    for name in names:
-        with contextlib.suppress(Exception):  # already gone is fine
-            client.delete_collection(name)
+def _switch(config: Config, generation: int, embedder, want) -> None:
+    """Point the manifest at the new generation (atomic rename); the old one is collected after,
+    once no reader holds a lease on it."""
+    write_manifest(
+        config.index_dir,
+        {
+            "format": FORMAT,
+            "generation": generation,
+            "collections": names(config.collection, generation),
+            "folder": f"gen-{generation}",
+            "model": embedder.identity,
+            "dimension": embedder.dimension,
+            "chunker": CHUNKER_VERSION,
+            "store": store.store_label(config),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "counts": {kind: len(want[kind]) for kind in want},
+        },
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.config import Config
 from app.corpus import Corpus, load_corpus
+from app.errors import IndexBusyError, MenbeError
 from app.indexer import BuildReport, Progress, build_index, read_manifest
 
 
@@ -61,8 +62,35 @@ def open_retriever(
     corpus = load_corpus(config.corpus_dir)
     embedder = load_embedder(config, report)
     if build:
+        update_index(config, corpus, embedder, report)
+    return Retriever.open(config, corpus, embedder)
+
+
+def open_live(config: Config, report: Callable[[str], None] = log) -> Any:
+    """For ``serve``: update (or heal) the index, then answer from whichever generation is
+    current, following later builds without a restart."""
+    from app.live import LiveAnswerer
+
+    embedder = load_embedder(config, report)
+    update_index(config, load_corpus(config.corpus_dir), embedder, report)
+    return LiveAnswerer(config, embedder, report)
+
+
+def update_index(config: Config, corpus: Corpus, embedder: Any, report: Callable[[str], None]):
+    """Build what changed; while another build runs, use the index as it is (when there is
+    one) — the served app switches to the new generation once that build finishes."""
+    try:
         if read_manifest(config.index_dir) is None:
             report(f"No index yet in {config.index_dir}: building it (one-time)...")
+    except MenbeError:
+        report(f"The index in {config.index_dir} is unreadable: rebuilding it...")
+    try:
         result = index(config, corpus, embedder)
-        report(f"Index: {result.summary()}.")
-    return Retriever.open(config, corpus, embedder)
+    except IndexBusyError as exc:
+        if read_manifest(config.index_dir) is None:
+            raise
+        report(f"Index: {exc}; using the current index meanwhile.")
+        return
+    for note in result.notes:
+        report(f"Index: {note}.")
+    report(f"Index: {result.summary()}.")

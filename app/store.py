@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.config import Config
-from app.errors import IndexError_
+from app.errors import StoreUnavailableError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -28,13 +28,44 @@ def open_client(config: Config) -> ClientAPI:
                 host=config.chroma_host, port=config.chroma_port, settings=settings
             )
         except Exception as exc:  # chromadb raises plain Exceptions for connection problems
-            raise IndexError_(
-                f"cannot reach the Chroma server at {config.chroma_host}:{config.chroma_port} "
-                f"({exc}); start it with `chroma run --path DIR --host {config.chroma_host} "
-                f"--port {config.chroma_port}` or unset MENBE_CHROMA_HOST"
-            ) from exc
+            raise unreachable(config, exc) from exc
     config.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(config.index_dir / "chroma"), settings=settings)
+    path = str(config.index_dir / "chroma")
+    try:
+        return chromadb.PersistentClient(path=path, settings=settings)
+    except Exception:
+        _forget(path)
+        raise
+
+
+def _forget(path: str) -> None:
+    """Chroma caches a client's system per path *before* starting it, so a store that failed to
+    open would fail again with a confusing error; forget it so the next try really reopens."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+def unreachable(config: Config, exc: BaseException) -> StoreUnavailableError:
+    """The message for a Chroma server that does not answer, the same from CLI and app."""
+    return StoreUnavailableError(
+        f"cannot reach the Chroma server at {config.chroma_host}:{config.chroma_port} "
+        f"({exc}); start it with `chroma run --path DIR --host {config.chroma_host} "
+        f"--port {config.chroma_port}` or unset MENBE_CHROMA_HOST"
+    )
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True for a failure to talk to a Chroma server (httpx transport errors, in any cause)."""
+    import httpx  # chromadb's own HTTP client
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, httpx.TransportError | ConnectionError | TimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def store_label(config: Config) -> str:

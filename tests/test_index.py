@@ -182,6 +182,8 @@ def test_killed_build_leaves_previous_index_usable(config: Config, embedder, rep
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert read_manifest(config.index_dir) == before
+    lock = config.index_dir / ".writer.lock"
+    assert lock.read_text().startswith(f"{proc.pid} build")  # its lock file stays, not its lock
     retriever = Retriever.open(config, load_corpus(config.corpus_dir), embedder)
     assert (
         retriever.search("first official visit to Turkey in February 1994", k=1).hits[0].pid
