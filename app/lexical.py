@@ -176,6 +176,11 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._matrix.shape[0]
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold ``term`` (an analysed term, as ``textnorm.tokens`` gives it)."""
+        i = self._ids.get(term)
+        return 0 if i is None else int(self._matrix.indptr[i + 1] - self._matrix.indptr[i])
+
     @property
     def nbytes(self) -> int:
         """Memory held by the weight matrix (data + row indices + column pointers)."""

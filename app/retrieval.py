@@ -5,12 +5,10 @@ time), so the answer stage never embeds anything but the question."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +17,7 @@ from app import store
 from app.config import Config
 from app.corpus import Corpus, Paragraph
 from app.errors import IndexError_
-from app.indexer import check_compatible, read_manifest
+from app.indexer import check_compatible
 from app.langdetect import Detection, detect
 
 VARIANTS = ("hybrid", "dense", "bm25")
@@ -56,6 +54,8 @@ class Hit:
     matched_lang: str  # the version that matched best
     versions: Mapping[str, Paragraph]
     sentences: tuple[SentenceScore, ...] = field(default=())  # best first
+    dense_rank: int | None = None  # its rank in the dense ranking alone (1 = best)
+    lexical_rank: int | None = None  # and in the lexical one: agreement is a trust signal
 
     @property
     def best_sentence(self) -> SentenceScore | None:
@@ -83,34 +83,67 @@ class _Candidate:
 class Retriever:
     """Opens the current index generation once and answers searches against it."""
 
-    def __init__(self, config: Config, corpus: Corpus, embedder: Any, manifest: dict[str, Any]):
+    def __init__(
+        self,
+        config: Config,
+        corpus: Corpus,
+        embedder: Any,
+        manifest: dict[str, Any],
+        lease: Any = None,
+    ):
+        """Open every part of one generation; an unreadable part raises IndexCorruptError
+        naming it. ``lease`` (from ``app.generations``) keeps the generation from being removed
+        until ``close``."""
+        from app.health import guarded, read_table
         from app.lexical import LexicalIndex
 
         self.config, self.corpus, self.embedder, self.manifest = config, corpus, embedder, manifest
-        client = store.open_client(config)
-        self._passages = store.get_collection(client, manifest["collections"]["passages"])
-        self._sentences = store.get_collection(client, manifest["collections"]["sentences"])
+        self._lease = lease
+        chroma = config.index_dir / "chroma"
+        client = guarded("chroma", chroma, lambda: store.open_client(config))
+        names = manifest["collections"]
+        self._passages, self._sentences = (
+            guarded("collection", names[k], lambda k=k: store.get_collection(client, names[k]))
+            for k in ("passages", "sentences")
+        )
         folder = config.index_dir / manifest["folder"]
-        self._lexical = LexicalIndex.load(folder / "lexical")
-        self._rows = _read_table(folder / "passages.jsonl")
+        self._lexical = guarded("lexical", folder, lambda: LexicalIndex.load(folder / "lexical"))
+        table = folder / "passages.jsonl"
+        self._rows = guarded("table", table, lambda: read_table(table))
 
     @classmethod
     def open(cls, config: Config, corpus: Corpus, embedder: Any) -> Retriever:
-        manifest = read_manifest(config.index_dir)
-        if manifest is None:
+        """The current generation, leased for as long as this retriever is open."""
+        from app.generations import lease_current
+
+        current = lease_current(config.index_dir)
+        if current is None:
             raise IndexError_(
                 f"no index in {config.index_dir}: run `menbe index` first (`make chat` builds it)"
             )
-        check_compatible(manifest, embedder.identity)
+        manifest, lease = current
         try:
-            return cls(config, corpus, embedder, manifest)
-        except IndexError_:
+            check_compatible(manifest, embedder.identity)
+            return cls(config, corpus, embedder, manifest, lease)
+        except BaseException:
+            lease.release()
             raise
-        except Exception as exc:
-            raise IndexError_(
-                f"the index in {config.index_dir} cannot be opened ({exc}); "
-                "run `menbe index --rebuild`"
-            ) from exc
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest["generation"])
+
+    def close(self) -> None:
+        """Give up the lease: the generation may be removed once it is no longer current."""
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+
+    def __enter__(self) -> Retriever:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def search(
         self, query: str, k: int = 5, variant: str = "hybrid", lang: str | None = None
@@ -142,6 +175,14 @@ class Retriever:
         timings["sentences"] = _lap(t)
         timings["total"] = _lap(clock)
         return SearchResult(query, detection, variant, tuple(hits), timings)
+
+    def document_frequency(self, term: str) -> int:
+        """Passages holding an analysed term (0: the corpus never uses it), for answerability."""
+        return self._lexical.document_frequency(term)
+
+    @property
+    def n_passages(self) -> int:
+        return len(self._lexical)
 
     def _dense(self, vector: np.ndarray, candidates: dict[tuple[str, str], _Candidate]) -> None:
         n = min(POOL, self.manifest["counts"]["passages"])
@@ -191,6 +232,8 @@ class Retriever:
                     matched,
                     versions,
                     (),
+                    cand.dense_rank,
+                    cand.lexical_rank,
                 )
             )
         if not hits:
@@ -241,11 +284,6 @@ def _fuse(
                 score += lexical_weight / (RRF_K + c.lexical_rank)
             scored.append((key, score))
     return sorted(scored, key=lambda item: -item[1])
-
-
-def _read_table(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as rows:
-        return [json.loads(line) for line in rows]
 
 
 def _lap(start: float) -> float:

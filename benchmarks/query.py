@@ -31,7 +31,7 @@ class _Recorder:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from app.answer import Answerer
+    from app.answering import Answerer
     from app.retrieval import Retriever
 
     ctx.ensure_index()

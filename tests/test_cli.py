@@ -112,3 +112,22 @@ def test_search_json(index_config, capsys) -> None:
     assert {"rank", "paragraph", "page", "score", "best_sentence", "versions"} <= set(
         data["hits"][0]
     )
+
+
+def test_search_refuses_a_k_below_one(index_config, capsys) -> None:
+    code, out, err = run(
+        ["--index", str(index_config.index_dir), "search", "Turkey", "--k", "-1"], capsys
+    )
+    assert code == 2 and out == "" and err == "menbe: --k must be at least 1\n"
+
+
+def test_an_undecodable_argument_is_refused_as_valid_json() -> None:
+    """A byte that is not UTF-8 must not be echoed back as invalid UTF-8."""
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "ask", b"caf\xff?", "--json"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    data = json.loads(done.stdout.decode("utf-8"))  # strict: raises on invalid UTF-8
+    assert data == {"question": "caf\ufffd?", "error": "the question is not valid UTF-8 text"}

@@ -29,6 +29,9 @@ GOOD = {
     "answerable": True,
     "gold_quotes": ["which began on May 12, 1994"],
     "answer_keywords": [["1994"], ["May"]],
+    "split": "fit",
+    "category": "answerable",
+    "short_keywords": [["May 12, 1994"]],
 }
 UNANSWERABLE = {
     "id": "en-u01",
@@ -37,6 +40,9 @@ UNANSWERABLE = {
     "answerable": False,
     "gold_quotes": [],
     "answer_keywords": [],
+    "split": "test",
+    "category": "near",
+    "short_keywords": [],
 }
 
 
@@ -66,9 +72,35 @@ def test_loads_valid_items_as_tuples(tmp_path: Path) -> None:
             True,
             ("which began on May 12, 1994",),
             (("1994",), ("May",)),
+            split="fit",
+            category="answerable",
+            short_keywords=(("May 12, 1994",),),
         ),
-        EvalItem("en-u01", "en", "When did Azerbaijan join NATO?", False, (), ()),
+        EvalItem("en-u01", "en", "When did Azerbaijan join NATO?", False, (), (), "test", "near"),
     ]
+    assert items[0].factoid and not items[1].factoid
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"split": "train"}, "split 'train' must be one of fit, test"),
+        ({"category": "maybe"}, "category 'maybe' must be one of answerable, near, off"),
+        ({"category": "off"}, "category 'off' contradicts answerable"),
+        ({"short_keywords": [[]]}, "short_keywords has an empty keyword group"),
+        ({"short_keywords": "1994"}, "field 'short_keywords' must be a list of lists"),
+    ],
+)
+def test_split_category_and_short_keywords_are_checked(
+    tmp_path: Path, change: dict, problem: str
+) -> None:
+    path = write_lines(tmp_path, [GOOD | change])
+    assert f"{path}:1: {problem}" in problems_of(path)
+
+
+def test_unanswerable_must_not_carry_short_keywords(tmp_path: Path) -> None:
+    path = write_lines(tmp_path, [UNANSWERABLE | {"short_keywords": [["1994"]]}])
+    assert f"{path}:1: unanswerable question with short_keywords" in problems_of(path)
 
 
 def test_non_utf8_line_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -240,6 +272,20 @@ def test_dev_set_coverage(dev_items: list[EvalItem]) -> None:
     assert {i.lang for i in unanswerable} == {"en", "az"}
     assert sum(i.question.isascii() for i in az) >= 10
     assert sum(len(i.gold_quotes) >= 2 for i in dev_items) >= 5
+
+
+def test_dev_set_has_held_out_questions_of_every_kind(dev_items: list[EvalItem]) -> None:
+    """The answerability model is fitted on "fit" and reported on "test": both splits need
+    every language × kind of question, with the unanswerable ones grown as the issue asks."""
+    unanswerable = [i for i in dev_items if not i.answerable]
+    assert len(unanswerable) >= 18 + 60
+    for split in ("fit", "test"):
+        for lang in ("en", "az"):
+            group = [i for i in dev_items if i.split == split and i.lang == lang]
+            counts = {c: sum(i.category == c for i in group) for c in ("answerable", "near", "off")}
+            assert counts["answerable"] >= 30 and counts["near"] >= 15 and counts["off"] >= 4
+            assert sum(i.factoid for i in group) >= 15
+    assert sum(i.question.isascii() and i.lang == "az" for i in unanswerable) >= 8
 
 
 def test_dev_ids_follow_the_naming(dev_items: list[EvalItem]) -> None:

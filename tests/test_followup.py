@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.followup import is_followup, resolve
+from app.answering.followup import is_followup, resolve
 
 
 @pytest.mark.parametrize(

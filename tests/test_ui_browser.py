@@ -107,13 +107,16 @@ class Page:
 
 
 def cited_sentences(answer_text: str) -> dict[int, list[str]]:
-    """``{n: [sentences followed by [n]]}`` from an answer's visible text."""
+    """``{n: [sentences followed by [n]]}`` from an answer's visible text; the short answer
+    leading a factoid answer ("20 September 1994 [1].") is a span, not a sentence: left out."""
     first_paragraph = answer_text.strip().split("\n")[0]
     out: dict[int, list[str]] = {}
     pos = 0
     for m in MARKER.finditer(first_paragraph):
-        out.setdefault(int(m.group(1)), []).append(first_paragraph[pos : m.start()].strip())
-        pos = m.end()
+        lead = pos == 0 and first_paragraph[m.end() : m.end() + 1] == "."
+        if not lead:
+            out.setdefault(int(m.group(1)), []).append(first_paragraph[pos : m.start()].strip())
+        pos = m.end() + lead
     return out
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from app.answer import MAX_QUESTION_CHARS, Answer, Citation
+from app.answering import MAX_QUESTION_CHARS, Answer, Citation
 from app.errors import QuestionError
 from app.ui import browse
 from app.ui.format import (
@@ -128,6 +128,17 @@ def test_markers_become_links_to_their_source_cards() -> None:
     shown = answer_markdown(answer, 3)
     assert "First. [\\[1\\]](#src-3-1) Second. [\\[2\\]](#src-3-2)" in shown
     assert "Not ours \\[7\\]." in shown  # no such citation: plain text
+
+
+def test_the_short_answer_is_set_apart_from_its_evidence() -> None:
+    answer = make_answer(
+        "20 September 1994 [1]. It was approved on 20 September 1994. [1]",
+        short_answer="20 September 1994",
+    )
+    shown = answer_markdown(answer, 1)
+    assert shown.startswith("**20 September 1994 [\\[1\\]](#src-1-1)\\.** It was approved")
+    plain = answer_markdown(replace(answer, short_answer=""), 1)
+    assert "**" not in plain  # no short answer, nothing in bold
 
 
 def test_chat_message_lists_sources_and_retrieval_time() -> None:
@@ -296,7 +307,11 @@ def test_question_is_shown_then_answered_with_history(fake: FakeAnswerer, corpus
     assert reply.state.messages[-1]["role"] == "assistant"
     assert reply.sources is not None and 'id="src-1-1"' in reply.sources
     reply = h.respond(h.start("Bəs Gürcüstan?", reply.state, "en").state, "az", "en")
-    assert fake.calls[1] == ("Bəs Gürcüstan?", {"lang": "az", "history": [XSS]})
+    question, kwargs = fake.calls[1]
+    assert (question, kwargs["lang"]) == ("Bəs Gürcüstan?", "az")
+    # the earlier *answer* goes along, so the follow-up rules know whether it was answered
+    [earlier] = kwargs["history"]
+    assert earlier.question == XSS and earlier.answered
     assert fake.calls[0][1]["lang"] is None
     assert [t for t, _ in reply.state.turns] == [1, 2]
 

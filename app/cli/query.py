@@ -25,12 +25,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _index(args: argparse.Namespace) -> int:
     from app.corpus import load_corpus
+    from app.locking import ensure_free
     from app.session import index, load_embedder, log
 
     config = config_from(args)
+    ensure_free(config.index_dir)
     corpus = load_corpus(config.corpus_dir)
     embedder = load_embedder(config)
     result = index(config, corpus, embedder, rebuild=args.rebuild)
+    for note in result.notes:
+        log(f"menbe: {note}.")
     detail = (
         f" (embedded {result.embedded} of {result.total_chunks} chunks in {result.seconds:.1f} s)"
     )
@@ -70,8 +74,11 @@ def _search(args: argparse.Namespace) -> int:
     from app.errors import QuestionError
     from app.session import open_retriever
 
+    question_text(args.question)
     if not args.question.strip():
         raise QuestionError("the question is empty")
+    if args.k < 1:
+        raise QuestionError("--k must be at least 1")
     retriever = open_retriever(config_from(args))
     lang = None if args.lang == "auto" else args.lang
     result = retriever.search(args.question, k=args.k, variant=args.variant, lang=lang)
@@ -110,6 +117,25 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def printable(value: str) -> str:
+    """Command-line text as valid Unicode: a byte that is not UTF-8 reaches Python as a lone
+    surrogate, which would be echoed as invalid UTF-8; here it becomes U+FFFD."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def question_text(value: str) -> str:
+    """The question, refused (QuestionError) when it holds bytes that are not UTF-8."""
+    from app.errors import QuestionError
+
+    if printable(value) != value:
+        raise QuestionError("the question is not valid UTF-8 text")
+    return value
+
+
 def register_ask(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
@@ -125,21 +151,22 @@ def register_ask(sub: argparse._SubParsersAction) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from app.answer import Answerer, clean_question
-    from app.errors import IndexError_, QuestionError
+    from app.answering import Answerer, clean_question
+    from app.errors import MenbeError, QuestionError
     from app.session import open_retriever
 
     try:
-        clean_question(args.question)
+        clean_question(question_text(args.question))
         if args.k < 1:
             raise QuestionError("--k must be at least 1")
         answer = Answerer(open_retriever(config_from(args))).ask(
             args.question, lang=None if args.lang == "auto" else args.lang, k=args.k
         )
-    except (QuestionError, IndexError_) as exc:
+    except MenbeError as exc:  # with --json, every problem the user can act on is JSON too
         if not args.json:
             raise
-        print(json.dumps({"question": args.question, "error": str(exc)}, ensure_ascii=False))
+        record = {"question": printable(args.question), "error": str(exc)}
+        print(json.dumps(record, ensure_ascii=False))
         return 2
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
@@ -151,7 +178,8 @@ def _ask(args: argparse.Namespace) -> int:
 def format_answer(answer) -> str:
     from app.messages import message
 
-    lines = [answer.text, ""]
+    lines = [answer.text if answer.answered else answer.abstention_text()]
+    lines += [f"({message('confidence_label', answer.language)} {answer.confidence:.2f})", ""]
     if answer.citations:
         lines.append(message("sources", answer.language) + ":")
         for c in answer.citations:

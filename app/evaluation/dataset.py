@@ -2,8 +2,16 @@
 
 Each line is a JSON object with exactly these fields::
 
-    {"id": str, "lang": "en"|"az", "question": str, "answerable": bool,
-     "gold_quotes": [str, ...], "answer_keywords": [[str, ...], ...]}
+    {"id": str, "lang": "en"|"az", "split": "fit"|"test",
+     "category": "answerable"|"near"|"off", "question": str, "answerable": bool,
+     "gold_quotes": [str, ...], "answer_keywords": [[str, ...], ...],
+     "short_keywords": [[str, ...], ...]}
+
+``split`` keeps tuning honest: anything fitted or tuned (the answerability model, thresholds)
+sees only ``fit`` questions, and the figures we report and gate CI on come from ``test``.
+``category`` says what kind of question it is: answerable, or unanswerable and either "near"
+(sounds like the corpus) or "off" (off-topic), reported separately because they fail differently.
+``short_keywords`` (factoid questions only, else ``[]``) must be matched by the short answer.
 
 ``gold_quotes`` are verbatim snippets of the ORIGINAL-language version of the paragraphs that
 support the answer: evidence is judged against what the author wrote, so a question asked in
@@ -27,11 +35,16 @@ from app.errors import EvalError, Problem
 FIELDS: tuple[str, ...] = (
     "id",
     "lang",
+    "split",
+    "category",
     "question",
     "answerable",
     "gold_quotes",
     "answer_keywords",
+    "short_keywords",
 )
+SPLITS = ("fit", "test")
+CATEGORIES = ("answerable", "near", "off")
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,13 @@ class EvalItem:
     answerable: bool
     gold_quotes: tuple[str, ...]
     answer_keywords: tuple[tuple[str, ...], ...]
+    split: str = "test"
+    category: str = "answerable"
+    short_keywords: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def factoid(self) -> bool:
+        return bool(self.short_keywords)
 
 
 def normalize_ws(text: str) -> str:
@@ -151,6 +171,9 @@ _FIELD_TYPES: dict[str, tuple[Callable[[object], bool], str]] = {
     "answerable": (_is_bool, "true or false"),
     "gold_quotes": (_is_text_list, "a list of non-empty strings"),
     "answer_keywords": (_is_keyword_groups, "a list of lists of non-empty strings"),
+    "short_keywords": (_is_keyword_groups, "a list of lists of non-empty strings"),
+    "split": (_is_text, "a non-empty string"),
+    "category": (_is_text, "a non-empty string"),
 }
 
 
@@ -159,8 +182,15 @@ def _value_problems(record: dict) -> list[str]:
     messages = []
     if record["lang"] not in LANGUAGES:
         messages.append(f"lang {record['lang']!r} must be one of {', '.join(LANGUAGES)}")
-    if any(not group for group in record["answer_keywords"]):
-        messages.append("answer_keywords has an empty keyword group")
+    if record["split"] not in SPLITS:
+        messages.append(f"split {record['split']!r} must be one of {', '.join(SPLITS)}")
+    if record["category"] not in CATEGORIES:
+        messages.append(f"category {record['category']!r} must be one of {', '.join(CATEGORIES)}")
+    elif (record["category"] == "answerable") != record["answerable"]:
+        messages.append(f"category {record['category']!r} contradicts answerable")
+    for key in ("answer_keywords", "short_keywords"):
+        if any(not group for group in record[key]):
+            messages.append(f"{key} has an empty keyword group")
     if record["answerable"]:
         if not record["gold_quotes"]:
             messages.append("answerable question without gold_quotes")
@@ -169,8 +199,9 @@ def _value_problems(record: dict) -> list[str]:
     else:
         if record["gold_quotes"]:
             messages.append("unanswerable question with gold_quotes")
-        if record["answer_keywords"]:
-            messages.append("unanswerable question with answer_keywords")
+        for key in ("answer_keywords", "short_keywords"):
+            if record[key]:
+                messages.append(f"unanswerable question with {key}")
     return messages
 
 
@@ -182,6 +213,9 @@ def _item(record: dict) -> EvalItem:
         answerable=record["answerable"],
         gold_quotes=tuple(record["gold_quotes"]),
         answer_keywords=tuple(tuple(group) for group in record["answer_keywords"]),
+        split=record["split"],
+        category=record["category"],
+        short_keywords=tuple(tuple(group) for group in record["short_keywords"]),
     )
 
 

@@ -27,6 +27,10 @@ Conventions, chosen so that a number always means the same thing:
   (NFC, case-folded, Turkic İ/I/ı/i merged) as substrings, so "İRAN", "İran" and "iran" agree.
 - Language accuracy is over every ANSWERED question (answerable or not): the answer must be in
   the question's language. Abstain precision/recall treat "not answered" as an abstention.
+- Short-answer accuracy is over the answerable FACTOID questions (those with
+  ``short_keywords``): answered, and the short answer alone matches every short keyword group.
+- Abstain recall is also split by kind of unanswerable question: ``near`` (sounds like the
+  corpus) and ``off`` (off-topic).
 - Latency percentiles (numpy, linear) are over every row of the group that carries a number.
 """
 
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -54,8 +59,11 @@ METRIC_KEYS: tuple[str, ...] = (
     "answer_accuracy",
     "language_accuracy",
     "answered_rate",
+    "short_answer_accuracy",
     "abstain_precision",
     "abstain_recall",
+    "abstain_recall_near",
+    "abstain_recall_off",
     "latency_ms_p50",
     "latency_ms_p95",
 )
@@ -159,12 +167,24 @@ def _answers(rows: Sequence[Row], answerable: Sequence[Row]) -> Metrics:
     }
 
 
+def short_correct(item: EvalItem, result: Mapping[str, Any]) -> bool:
+    """Answered, and the short answer by itself matches every short keyword group."""
+    short = result.get("short_answer") or ""
+    return answered(result) and bool(short) and keywords_match(short, item.short_keywords)
+
+
 def _abstentions(rows: Sequence[Row]) -> Metrics:
     abstained = [(item, result) for item, result in rows if not answered(result)]
     unanswerable = [(item, result) for item, result in rows if not item.answerable]
+
+    def recall(group: Sequence[Row]) -> float | None:
+        return _share(group, lambda _item, result: not answered(result))
+
     return {
         "abstain_precision": _share(abstained, lambda item, _result: not item.answerable),
-        "abstain_recall": _share(unanswerable, lambda _item, result: not answered(result)),
+        "abstain_recall": recall(unanswerable),
+        "abstain_recall_near": recall([r for r in unanswerable if r[0].category == "near"]),
+        "abstain_recall_off": recall([r for r in unanswerable if r[0].category == "off"]),
     }
 
 
@@ -181,6 +201,8 @@ def compute_metrics(rows: Sequence[Row]) -> Metrics:
     metrics |= _retrieval(answerable)
     metrics |= _citations(answerable)
     metrics |= _answers(rows, answerable)
+    factoid = [(item, result) for item, result in answerable if item.factoid]
+    metrics["short_answer_accuracy"] = _share(factoid, short_correct)
     metrics |= _abstentions(rows)
     metrics |= _latency(rows)
     return {key: metrics[key] for key in METRIC_KEYS}
@@ -193,3 +215,37 @@ def summarize(rows: Sequence[Row]) -> dict[str, Metrics]:
         "en": compute_metrics([row for row in rows if row[0].lang == "en"]),
         "az": compute_metrics([row for row in rows if row[0].lang == "az"]),
     }
+
+
+def summarize_splits(rows: Sequence[Row]) -> dict[str, dict[str, Metrics]]:
+    """`summarize` for each split present: "test" is what we report, "fit" what was tuned on."""
+    splits = sorted({item.split for item, _ in rows})
+    return {split: summarize([row for row in rows if row[0].split == split]) for split in splits}
+
+
+CALIBRATION_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def calibration(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per confidence bin: how many questions, and how many were in fact answerable (and, among
+    those answered, correctly so) — a calibrated model's rows climb with the bin."""
+    table = []
+    for lo, hi in pairwise(CALIBRATION_BINS):
+        rows = [
+            r
+            for r in results
+            if isinstance(r.get("confidence"), int | float)
+            and lo <= r["confidence"] < (hi if hi < 1.0 else 1.01)
+        ]
+        answerable = [r for r in rows if r.get("answerable")]
+        table.append(
+            {
+                "bin": f"{lo:.1f}–{hi:.1f}",
+                "n": len(rows),
+                "answerable_share": len(answerable) / len(rows) if rows else None,
+                "mean_confidence": float(np.mean([r["confidence"] for r in rows]))
+                if rows
+                else None,
+            }
+        )
+    return table

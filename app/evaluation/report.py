@@ -6,7 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from app.evaluation.dataset import EvalItem
-from app.evaluation.metrics import METRIC_KEYS, answer_correct, first_supporting_rank
+from app.evaluation.metrics import (
+    METRIC_KEYS,
+    answer_correct,
+    first_supporting_rank,
+    short_correct,
+)
 
 CHART_METRICS = (
     "hit_at_1",
@@ -16,6 +21,7 @@ CHART_METRICS = (
     "citation_recall",
     "answer_accuracy",
     "language_accuracy",
+    "short_answer_accuracy",
     "abstain_recall",
 )
 
@@ -28,13 +34,41 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def metrics_table(summaries: Mapping[str, dict]) -> list[str]:
+def metrics_table(summaries: Mapping[str, dict], split: str | None = None) -> list[str]:
+    """Metrics per variant and language; over one split when ``split`` is given."""
     groups = ("all", "en", "az")
     header = "| metric | " + " | ".join(f"{v} {g}" for v in summaries for g in groups) + " |"
     lines = [header, "|---" * (1 + len(summaries) * len(groups)) + "|"]
+    tables = [s["splits"][split] if split else s["metrics"] for s in summaries.values()]
     for key in METRIC_KEYS:
-        cells = [fmt(s["metrics"][g][key]) for s in summaries.values() for g in groups]
+        cells = [fmt(t[g][key]) for t in tables for g in groups]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def calibration_table(summary: dict) -> list[str]:
+    """Confidence bins of the held-out questions against how many were in fact answerable."""
+    lines = ["| confidence | questions | mean confidence | answerable share |", "|---|---|---|---|"]
+    for row in summary.get("calibration", {}).get("test", []):
+        lines.append(
+            f"| {row['bin']} | {row['n']} | {fmt(row['mean_confidence'])} | "
+            f"{fmt(row['answerable_share'])} |"
+        )
+    return lines
+
+
+def _split_sections(summaries: Mapping[str, dict]) -> list[str]:
+    first = next(iter(summaries.values()))
+    splits = first.get("splits", {})
+    lines = []
+    for split, title in (
+        ("test", "Held-out split (test): the figures we report"),
+        ("fit", "Fit split: what the answerability model was fitted on"),
+    ):
+        if split in splits:
+            lines += [f"## {title}", "", *metrics_table(summaries, split), ""]
+    if first.get("calibration", {}).get("test"):
+        lines += ["## Calibration (held-out split)", "", *calibration_table(first), ""]
     return lines
 
 
@@ -49,8 +83,10 @@ def failures(items: Sequence[EvalItem], results: Sequence[dict]) -> list[str]:
                 else "an abstention"
             )
             lines += [
-                f"- **{item.id}** ({item.lang}) {problem}: {item.question}",
+                f"- **{item.id}** ({item.lang}, {item.split}) {problem}: {item.question}",
                 f"  - answer: {row['answer'][:300]}",
+                f"  - confidence {fmt(row.get('confidence'))}; short answer: "
+                f"{row.get('short_answer') or '–'}; reason: {row.get('abstain_reason') or '–'}",
                 f"  - expected: {expected}; evidence: {'; '.join(item.gold_quotes) or '–'}",
             ]
     return lines or ["None."]
@@ -65,6 +101,8 @@ def _problem(item: EvalItem, row: dict) -> str | None:
         return "evidence not retrieved"
     if not answer_correct(item, row):
         return "wrong or incomplete answer"
+    if item.factoid and not short_correct(item, row):
+        return "wrong short answer"
     if row.get("answer_language") != item.lang:
         return "answer in the wrong language"
     return None
@@ -87,6 +125,7 @@ def write_report(
         "",
         "![metrics per language](metrics.png)",
         "",
+        *_split_sections(summaries),
     ]
     for variant, results in all_results.items():
         lines += [f"## Failures ({variant})", "", *failures(items, results), ""]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.evaluation.dataset import EvalItem
-from app.evaluation.metrics import summarize
+from app.evaluation.metrics import calibration, summarize, summarize_splits
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 
@@ -50,6 +50,12 @@ def run_one(answerer: Any, item: EvalItem, variant: str, k: int = 5) -> dict[str
         "answerable": item.answerable,
         "answered": answer.answered,
         "answer": answer.text,
+        "short_answer": answer.short_answer,
+        "confidence": answer.confidence,
+        "abstain_reason": answer.abstain_reason,
+        "signals": answer.signals,
+        "split": item.split,
+        "category": item.category,
         "answer_language": answer_language(answer.text) if answer.answered else None,
         "citations": [c.as_json() for c in answer.citations],
         "retrieved": retrieved,
@@ -74,11 +80,15 @@ def run_variant(
 def summary(
     dataset: Path, variant: str, items: Sequence[EvalItem], results: Sequence[dict]
 ) -> dict:
+    rows = list(zip(items, results, strict=True))
+    held_out = [r for item, r in rows if item.split == "test"]
     return {
         "dataset": str(dataset),
         "variant": variant,
         "n_questions": len(items),
-        "metrics": summarize(list(zip(items, results, strict=True))),
+        "metrics": summarize(rows),
+        "splits": summarize_splits(rows),
+        "calibration": {"test": calibration(held_out)},
     }
 
 

@@ -9,11 +9,10 @@ from typing import Any
 
 import gradio as gr
 
-from app.answer import Answerer
 from app.config import Config
 from app.corpus import Corpus
 from app.errors import MenbeError
-from app.ui import browse
+from app.ui import browse, uploads
 from app.ui.handlers import AnswererLike, ChatState, Handlers
 from app.ui.static import ui_lang, ui_text
 from app.ui.theme import (
@@ -256,13 +255,12 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Open (building or updating) the index, then serve the app until interrupted."""
-    from app.session import log, open_retriever
+    from app.session import log, open_live
 
     started = time.perf_counter()
-    retriever = open_retriever(config, build=True)
-    answerer = Answerer(retriever)
+    answerer = open_live(config)  # follows later `menbe index` runs without a restart
     answerer.ask("Heydar Aliyev")  # warms the model and index caches so the first answer is quick
-    demo = build_app(answerer, retriever.corpus)
+    demo = build_app(answerer, answerer.corpus)
     demo.queue(default_concurrency_limit=4)
     try:
         demo.launch(
@@ -270,6 +268,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
             server_port=port,
             prevent_thread_lock=True,
             quiet=True,
+            app_kwargs=uploads.app_kwargs(),
             **launch_options(),
         )
     except OSError as exc:  # most often: the port is taken
@@ -282,3 +281,4 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
         demo.block_thread()
     finally:
         demo.close()
+        answerer.close()

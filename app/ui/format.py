@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
-from app.answer import MAX_QUESTION_CHARS, Answer, Citation
+from app.answering import MAX_QUESTION_CHARS, Answer, Citation
 from app.messages import message
 from app.ui.static import ui_text
 
@@ -113,9 +113,12 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
     if trimmed:
         parts.append("> ⚠️ " + escape_markdown(message("trimmed", lang, limit=MAX_QUESTION_CHARS)))
     if answer.answered:
-        parts.append(_link_markers(answer.text, turn, {c.n for c in answer.citations}))
+        numbers = {c.n for c in answer.citations}
+        short, rest = _split_short(answer)
+        lead = f"**{_link_markers(short, turn, numbers)}** " if short else ""
+        parts.append(lead + _link_markers(rest, turn, numbers))
     else:
-        parts.append(escape_markdown(answer.text))
+        parts.append(escape_markdown(answer.abstention_text()))
     if answer.see_also and not answer.answered:
         links = [
             f"[{escape_markdown(location(c, lang))}](#{source_anchor(turn, f's{i}')})"
@@ -129,9 +132,19 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
     meta = [sources] if sources else []
     if answer.resolved_question != answer.question:  # a follow-up completed from the last turn
         meta.append(escape_markdown(ui_text("resolved", ui, question=answer.resolved_question)))
+    meta.append(escape_markdown(ui_text("confidence", ui, value=f"{answer.confidence:.2f}")))
     meta.append(escape_markdown(ui_text("retrieval", ui, ms=ms)))
     parts.append(f"<sub>{' · '.join(meta)}</sub>")
     return "\n\n".join(parts)
+
+
+def _split_short(answer: Answer) -> tuple[str, str]:
+    """("20 September 1994 [1].", the evidence) when the answer leads with its short answer, so
+    the UI can set the answer itself apart from the quoted sentences that support it."""
+    m = re.match(rf"{re.escape(answer.short_answer)} \[\d+\]\.\s*", answer.text)
+    if not answer.short_answer or not m:
+        return "", answer.text
+    return m.group(0).strip(), answer.text[m.end() :]
 
 
 def notice_markdown(key: str, lang: str, **values: object) -> str:

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from app.answer import Answer, clean_question
+from app.answering import Answer, clean_question
 from app.corpus import Corpus
 from app.errors import IndexError_, MenbeError, QuestionError
 from app.session import log
@@ -32,11 +32,10 @@ class AnswererLike(Protocol):
 
 @dataclass
 class ChatState:
-    """One browser session's conversation: chat messages, answers by turn, questions asked."""
+    """One browser session's conversation: chat messages and answers by turn."""
 
     messages: list[dict[str, str]] = field(default_factory=list)
     turns: list[tuple[int, Answer]] = field(default_factory=list)
-    asked: list[str] = field(default_factory=list)
     pending: tuple[str, bool] | None = None  # (question, trimmed) waiting for its answer
 
 
@@ -76,7 +75,10 @@ class Handlers:
         question, trimmed = state.pending
         lang = answer_lang if answer_lang in ("en", "az") else None
         try:
-            answer = self.ask(question, lang=lang, history=state.asked)
+            # earlier answers, not just questions: a follow-up after an abstention is resolved
+            # only when it cannot stand alone (app.answering.followup)
+            history = [answer for _, answer in state.turns]
+            answer = self.ask(question, lang=lang, history=history)
             turn = len(state.turns) + 1
             content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
             turns = [*state.turns, (turn, replace(answer, hits=()))]
@@ -85,14 +87,13 @@ class Handlers:
             log(f"menbe: answering {question[:80]!r} failed:\n{traceback.format_exc()}")
             detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
             content = notice_markdown("failure", ui, error=detail[:200])
-            if isinstance(exc, IndexError_):
+            if type(exc) is IndexError_:  # no index at all; a broken or unreachable one says so
                 content = notice_markdown("no_index", ui)
             messages = [*state.messages, {"role": "assistant", "content": content}]
             return Reply(replace(state, messages=messages, pending=None))
         new = ChatState(
             messages=[*state.messages, {"role": "assistant", "content": content}],
             turns=turns,
-            asked=[*state.asked, question],
         )
         return Reply(new, sources=panel)
 
@@ -103,7 +104,9 @@ class Handlers:
     def api_ask(self, question: str, language: str = "auto") -> dict:
         """Answer a question from the corpus with citations: the `menbe ask --json` object, or
         {"question", "error"} for an empty or over-long question. language: auto, en or az."""
-        if language not in ANSWER_LANGUAGES:
+        if not isinstance(question, str):  # JSON callers can send null, numbers, lists...
+            return {"question": question, "error": "question must be a string"}
+        if not isinstance(language, str) or language not in ANSWER_LANGUAGES:
             return {"question": question, "error": "language must be one of auto, en, az"}
         try:
             clean_question(question)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.answer import MAX_QUESTION_CHARS, Answerer, clean_question
+from app.answering import MAX_QUESTION_CHARS, Answerer, clean_question
 from app.errors import QuestionError
 from app.messages import message
 
@@ -35,7 +35,11 @@ def check_citations(answer) -> None:
     )  # one per paragraph
     for c in answer.citations:
         assert c.quote and all(c.text[a:b] in c.quote for a, b in c.spans)
-        assert all(c.text[a:b] in answer.text for a, b in c.spans)  # each cited sentence is used
+        for a, b in c.spans:  # each cited sentence is shown, in full or visibly cut
+            shown = c.text[a:b]
+            if shown not in answer.text:
+                cut = " ".join(shown.split()[:12])
+                assert cut in answer.text and "…" in answer.text, (shown, answer.text)
 
 
 def test_english_answer(answerer: Answerer) -> None:
@@ -117,10 +121,16 @@ def test_json_shape(answerer: Answerer) -> None:
         "language",
         "answered",
         "answer",
+        "short_answer",
+        "confidence",
+        "abstain_reason",
+        "signals",
         "citations",
         "see_also",
         "timings_ms",
     }
+    assert 0.0 <= data["confidence"] <= 1.0 and data["abstain_reason"] == ""
+    assert data["short_answer"] == "20 sentyabr 1994-cü il"
     citation_keys = {
         "n",
         "doc_id",
@@ -164,3 +174,88 @@ def test_odd_questions_get_a_normal_answer(answerer: Answerer, odd: str) -> None
 
 def test_clean_question_removes_control_characters() -> None:
     assert clean_question("  When\x00 was\x07\nit? ") == "When was it?"
+
+
+# --- trust: the answer first, and abstaining with a reason ---------------------------------------
+
+
+def test_the_short_answer_leads_then_the_evidence(answerer: Answerer) -> None:
+    en = answerer.ask("When was the Contract of the Century approved?")
+    assert en.short_answer == "September 20, 1994"
+    assert en.text.startswith("September 20, 1994 [1]. ")
+    az = answerer.ask("Əsrin müqaviləsi nə vaxt təsdiqləndi?")
+    assert az.text.startswith("20 sentyabr 1994-cü il [1]. ")
+    assert az.short_answer in az.citations[0].quote  # verbatim from the cited sentence
+
+
+def test_why_questions_get_sentences_without_a_short_answer(answerer: Answerer) -> None:
+    answer = answerer.ask("Why did Heydar Aliyev insist on the Baku-Tbilisi-Ceyhan pipeline?")
+    assert answer.answered and answer.short_answer == ""
+    check_citations(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("When did Azerbaijan join the Council of Europe?", "Council of Europe"),
+        ("When did Azerbaijan join NATO?", "NATO"),
+        ("Azərbaycan NATO-ya nə vaxt üzv olub?", "NATO"),
+    ],
+)
+def test_names_the_corpus_never_mentions_are_the_reason(
+    answerer: Answerer, question: str, reason: str
+) -> None:
+    answer = answerer.ask(question)
+    assert not answer.answered and answer.citations == ()
+    assert reason in answer.abstain_reason and answer.confidence < answerer.model.threshold
+    assert answer.see_also  # an abstention still points somewhere to read
+    assert answer.abstain_reason in answer.abstention_text()
+
+
+@pytest.mark.parametrize("garbage", ["?!?!", "🙂🙂🙂", "12345 678", "... --- ..."])
+def test_garbage_is_never_answered_with_citations(answerer: Answerer, garbage: str) -> None:
+    answer = answerer.ask(garbage)
+    assert not answer.answered and answer.citations == ()
+    assert answer.abstain_reason == message("reason_no_words", answer.language)
+
+
+def test_random_letters_abstain(answerer: Answerer) -> None:
+    answer = answerer.ask("qwpoeiruty zxmcnvb")
+    assert not answer.answered and answer.citations == ()
+
+
+def test_list_markers_are_not_shown_and_the_body_is_short(answerer: Answerer) -> None:
+    for question in (
+        "What was the relationship with Turkey like according to the conclusion?",
+        "Nəticəyə görə Türkiyə ilə münasibətlər necə idi?",
+    ):
+        answer = answerer.ask(question)
+        assert answer.answered, question
+        assert "•" not in answer.text and "Türkiyə:" not in answer.text
+        words = re.sub(r"\[\d+\]", "", answer.text).split()
+        assert len(words) <= 60 + len(answer.short_answer.split()) + 1
+
+
+def test_a_sentence_announcing_a_list_brings_the_list(answerer: Answerer) -> None:
+    answer = answerer.ask("What periods do experts distinguish in Azerbaijan-Russia relations?")
+    assert answer.answered
+    cited = [c.paragraph for c in answer.citations]
+    assert {"p10", "p11", "p12", "p13"} <= set(cited), cited
+    assert "Constructive dialogue" in answer.text
+    assert not re.search(r"(?:^|\] )\d\. ", answer.text)  # "2. " list numbers are layout
+
+
+def test_confidence_is_higher_for_answered_questions(answerer: Answerer) -> None:
+    answered = answerer.ask("Who headed the Russian border commission created in January 1996?")
+    outside = answerer.ask("What is the boiling point of water?")
+    assert answered.answered and not outside.answered
+    assert answered.confidence > answerer.model.threshold > outside.confidence
+
+
+def test_no_follow_up_rewrite_after_an_abstention(answerer: Answerer) -> None:
+    first = answerer.ask("Who won the 2018 football championship?")
+    assert not first.answered
+    follow = answerer.ask("Bakıda hava necədir?", history=[first])
+    assert follow.resolved_question == "Bakıda hava necədir?"
+    elliptical = answerer.ask("Bəs Gürcüstanla?", history=[first])
+    assert elliptical.resolved_question == "Bəs Gürcüstanla?"  # other language: left alone

@@ -1,0 +1,133 @@
+"""Answer or abstain: a logistic regression over the named signals of `app.answering.signals`.
+
+Transparent on purpose: the weights are data (``app/data/answerability.json``, written by
+``menbe eval --fit-answerability`` from the *fit* split of the dev set, never from the questions
+we report on), each decision keeps its signals, and the reason given for an abstention is the
+signal that pulled the confidence down the most.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from app.answering.signals import NAMES, Evidence
+from app.errors import MenbeError
+
+MODEL_FILE = "data/answerability.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    answer: bool
+    confidence: float
+    reason: str  # a key of app/data/messages.json ("" when answering)
+    reason_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """Standardised logistic regression: p = σ(b + Σ wᵢ·(xᵢ − μᵢ)/sᵢ); answer when p ≥ threshold."""
+
+    weights: Mapping[str, float]
+    means: Mapping[str, float]
+    scales: Mapping[str, float]
+    bias: float
+    threshold: float
+
+    def contributions(self, values: Mapping[str, float]) -> dict[str, float]:
+        return {
+            name: self.weights[name] * (values[name] - self.means[name]) / self.scales[name]
+            for name in self.weights
+        }
+
+    def confidence(self, values: Mapping[str, float]) -> float:
+        z = self.bias + sum(self.contributions(values).values())
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def decide(self, evidence: Evidence) -> Decision:
+        confidence = self.confidence(evidence.values)
+        if confidence >= self.threshold:
+            return Decision(True, confidence, "")
+        return _explain(self.contributions(evidence.values), evidence, confidence)
+
+    def as_json(self) -> dict:
+        return {
+            "version": FORMAT_VERSION,
+            "features": list(self.weights),
+            "weights": dict(self.weights),
+            "means": dict(self.means),
+            "scales": dict(self.scales),
+            "bias": self.bias,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def neutral(cls) -> AnswerabilityModel:
+        """Answers everything: for gathering signals before any model is fitted."""
+        zero = dict.fromkeys(NAMES, 0.0)
+        return cls(zero, zero, dict.fromkeys(NAMES, 1.0), bias=0.0, threshold=0.0)
+
+    @classmethod
+    def from_json(cls, doc: Mapping, where: str = MODEL_FILE) -> AnswerabilityModel:
+        try:
+            if doc["version"] != FORMAT_VERSION or set(doc["features"]) != set(NAMES):
+                raise ValueError("written for other signals; refit it")
+            names = doc["features"]
+            return cls(
+                weights={n: float(doc["weights"][n]) for n in names},
+                means={n: float(doc["means"][n]) for n in names},
+                scales={n: float(doc["scales"][n]) or 1.0 for n in names},
+                bias=float(doc["bias"]),
+                threshold=float(doc["threshold"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MenbeError(f"answerability model {where} is unusable: {exc}") from exc
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> AnswerabilityModel:
+        if path is None:
+            return _packaged()
+        try:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise MenbeError(f"answerability model {path} cannot be read: {exc}") from exc
+        return cls.from_json(doc, str(path))
+
+
+@cache
+def _packaged() -> AnswerabilityModel:
+    text = resources.files("app").joinpath(MODEL_FILE).read_text("utf-8")
+    return AnswerabilityModel.from_json(json.loads(text))
+
+
+#: Which signal, when it is what pulled the confidence down, explains the abstention.
+_REASONS = {
+    "unknown_name": "reason_unknown",
+    "unknown": "reason_unknown",
+    "name_missing": "reason_missing",
+    "number_missing": "reason_missing",
+    "type_missing": "reason_type",
+}
+
+
+def _explain(contributions: dict[str, float], evidence: Evidence, confidence: float) -> Decision:
+    if evidence.unknown_names and contributions.get("unknown_name", 0.0) < 0:
+        return Decision(False, confidence, "reason_unknown", evidence.unknown_names)
+    for name, _ in sorted(contributions.items(), key=lambda item: item[1]):
+        key = _REASONS.get(name)
+        if key == "reason_unknown" and evidence.unknown_words:
+            return Decision(False, confidence, key, evidence.unknown_words)
+        if key == "reason_missing" and evidence.missing_names:
+            return Decision(False, confidence, key, evidence.missing_names)
+        if key == "reason_type":
+            return Decision(False, confidence, key)
+        if key is None:
+            break
+    return Decision(False, confidence, "reason_weak")

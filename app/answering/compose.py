@@ -1,0 +1,262 @@
+"""The extractive answerer: the short answer first, then the sentence(s) that support it, each
+followed by its citation marker — or an abstention that says why, with "see also" paragraphs.
+
+No generative model runs offline here, so the answer is built from the corpus' own sentences;
+sentence scores come from vectors stored at index time, so answering costs no extra embedding.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+
+from app.answering.answerability import AnswerabilityModel, Decision
+from app.answering.followup import Turn, resolve
+from app.answering.model import Answer, Citation
+from app.answering.qtype import AnswerType, answer_type
+from app.answering.select import Pick, list_items, select, version_of
+from app.answering.signals import Vocabulary, gather
+from app.answering.spans import short_answer
+from app.corpus import Paragraph
+from app.errors import QuestionError
+from app.langdetect import Detection, detect
+from app.messages import message
+from app.retrieval import Hit, Retriever
+from app.textnorm import tokens
+
+MAX_QUESTION_CHARS = 2000
+MAX_BODY_WORDS = 60
+MAX_LIST_WORDS = 60  # the items a sentence announces ("the following periods:") are the answer
+_LETTER = re.compile(r"[^\W\d_]")
+#: List markers and bullet labels ("• Türkiyə: ", "2. ") are layout, not part of the answer.
+_MARKER = re.compile(r"^\s*(?:[•▪●◦‣\-–]\s*(?:[^:\s][^:]{0,30}:\s+)?|\d+[.)]\s+)")
+
+
+def clean_question(question: str) -> str:
+    """Control characters become spaces; empty and over-long questions are refused."""
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in question)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters; the limit is {MAX_QUESTION_CHARS})"
+        )
+    return text
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, *, model: AnswerabilityModel | None = None):
+        self.retriever = retriever
+        self.model = model or AnswerabilityModel.load()
+        self._vocab = Vocabulary(retriever)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        lang: str | None = None,
+        k: int = 5,
+        history: Sequence[str | Turn | Answer] = (),
+        variant: str = "hybrid",
+    ) -> Answer:
+        """``history``: earlier turns, oldest first; only the last one can complete an elliptical
+        follow-up, and an abstained one only when the new question cannot stand alone."""
+        question = clean_question(question)
+        resolved = resolve(question, _turn(history[-1]) if history else None)
+        start = time.perf_counter()
+        result = self.retriever.search(resolved, k=k, variant=variant, lang=lang)
+        retrieve_ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        language = lang if lang in ("en", "az") else _answer_language(question, result.detection)
+        answer = self._answer(question, resolved, language, result.hits)
+        timings = {
+            "retrieve": round(retrieve_ms, 2),
+            "answer": round((time.perf_counter() - start) * 1000, 2),
+        }
+        return replace(answer, timings_ms=timings)
+
+    def _answer(self, question: str, resolved: str, lang: str, hits: tuple[Hit, ...]) -> Answer:
+        kind = answer_type(resolved)
+        picked = select(resolved, hits, lang, kind)
+        extra = list_items(self.retriever.corpus, picked[0], lang) if picked else []
+        evidence = gather(resolved, lang, kind, hits, picked, self._vocab, extra)
+        decision = self.model.decide(evidence)
+        if not _has_words(resolved, lang):
+            decision = Decision(False, 0.0, "reason_no_words")
+        base = Answer(
+            question,
+            resolved,
+            lang,
+            decision.answer,
+            "",
+            (),
+            (),
+            hits=hits,
+            confidence=decision.confidence,
+            signals=evidence.values,
+        )
+        if not decision.answer:
+            see_also = tuple(self._citation(h, lang, (), 0) for h in hits[:3])
+            reason = _reason(decision, lang, kind)
+            return replace(
+                base, text=message("not_found", lang), see_also=see_also, abstain_reason=reason
+            )
+        return self._compose(base, kind, picked, extra, hits)
+
+    def _compose(
+        self,
+        base: Answer,
+        kind: AnswerType | None,
+        picked: list[Pick],
+        extra: Sequence[Hit],
+        hits: Sequence[Hit],
+    ) -> Answer:
+        lang = base.language
+        ordered = _ordered(picked)
+        best = ordered.index((picked[0].hit, picked[0].index))
+        shown = _fit(ordered, lang, MAX_BODY_WORDS, keep=best)
+        shown += _fit(_items(extra, picked, lang), lang, MAX_LIST_WORDS, keep=None)
+        order = list({id(hit): hit for hit, _, _ in shown}.values())
+        citations = []
+        for n, hit in enumerate(order, start=1):
+            spans = tuple(span for h, span, _ in shown if h is hit)
+            citations.append(self._citation(hit, lang, spans, n))
+        sentences = []
+        for pick in picked:
+            version = version_of(pick.hit, lang)
+            sentences.append((version.sentences[pick.index].text, version.lang))
+        short = short_answer(kind, sentences, base.resolved_question)
+        cited = {(c.doc_id, c.paragraph) for c in citations}
+        see_also = tuple(
+            self._citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
+        )
+        number = {id(hit): n for n, hit in enumerate(order, start=1)}
+        parts = [(text, number[id(hit)]) for hit, _, text in shown]
+        return replace(
+            base,
+            text=" ".join([f"{short} [1]."] * bool(short) + [f"{t} [{n}]" for t, n in parts]),
+            citations=tuple(citations),
+            see_also=see_also,
+            short_answer=short,
+        )
+
+    def _citation(self, hit: Hit, lang: str, spans: Sequence[tuple[int, int]], n: int) -> Citation:
+        """``spans``: character ranges of ``hit``'s version in ``lang`` that the answer shows; the
+        original's spans are the sentences aligned with them (same sentence index)."""
+        shown = version_of(hit, lang)
+        original = self.retriever.corpus.original_of(shown)
+        title = self.retriever.corpus.document(hit.doc_id).title_in(lang)
+        indices = [_sentence_at(shown, a) for a, _ in spans]
+        original_spans = tuple(
+            (original.sentences[i].start, original.sentences[i].end)
+            for i in indices
+            if i < len(original.sentences)
+        )
+        return Citation(
+            n=n,
+            doc_id=hit.doc_id,
+            title=title,
+            page=shown.page,
+            paragraph=hit.pid,
+            lang=shown.lang,
+            text=shown.text,
+            quote=_quote(shown, spans),
+            translated=shown.translated,
+            original_lang=original.lang,
+            original_text=original.text,
+            original_quote=_quote(original, original_spans),
+            spans=tuple(spans),
+            original_spans=original_spans,
+        )
+
+
+def _turn(item: str | Turn | Answer) -> Turn:
+    if isinstance(item, str):
+        return Turn(item)
+    if isinstance(item, Answer):
+        return Turn(item.resolved_question or item.question, item.answered, item.language)
+    return item
+
+
+def _has_words(question: str, lang: str) -> bool:
+    """Punctuation, emoji or digits alone give nothing to look up: abstain, never cite."""
+    return any(_LETTER.search(t) for t in tokens(question, lang))
+
+
+def _reason(decision: Decision, lang: str, kind: AnswerType | None) -> str:
+    if decision.reason == "reason_type" and kind is not None:
+        return message("reason_type", lang, kind=message(f"kind_{kind.value}", lang))
+    if decision.reason in ("reason_unknown", "reason_missing"):
+        terms = ", ".join(f"“{t}”" for t in decision.reason_terms[:3])
+        return (
+            message(decision.reason, lang, terms=terms) if terms else message("reason_weak", lang)
+        )
+    return message(decision.reason or "reason_weak", lang)
+
+
+def _ordered(picked: Sequence[Pick]) -> list[tuple[Hit, int]]:
+    """Picked sentences as (paragraph, sentence index): paragraphs in order of first pick (the
+    best sentence's first), each paragraph's sentences in reading order."""
+    chosen: dict[tuple[str, str], tuple[Hit, list[int]]] = {}
+    for pick in picked:
+        chosen.setdefault((pick.hit.doc_id, pick.hit.pid), (pick.hit, []))[1].append(pick.index)
+    return [(hit, i) for hit, indices in chosen.values() for i in sorted(set(indices))]
+
+
+def _items(extra: Sequence[Hit], picked: Sequence[Pick], lang: str) -> list[tuple[Hit, int]]:
+    """Every sentence of the list items that the picked sentences do not already cover."""
+    taken = {(p.hit.doc_id, p.hit.pid) for p in picked}
+    return [
+        (item, i)
+        for item in extra
+        if (item.doc_id, item.pid) not in taken
+        for i in range(len(version_of(item, lang).sentences))
+    ]
+
+
+def _fit(
+    sentences: Sequence[tuple[Hit, int]], lang: str, budget: int, *, keep: int | None = 0
+) -> list[tuple[Hit, tuple[int, int], str]]:
+    """What the body shows, within ``budget`` words: whole sentences, list markers stripped, each
+    with the exact span of the paragraph it shows. Sentence number ``keep`` (the best one, which
+    holds the short answer) is always shown, cut with an ellipsis when it alone is too long; the
+    others are shown in full or left out, so every cited span is shown whole or visibly cut."""
+    shown = [_shown(version_of(hit, lang), index) for hit, index in sentences]
+    if keep is not None and shown:
+        budget -= min(budget, len(shown[keep][1]))
+    out: list[tuple[Hit, tuple[int, int], str]] = []
+    for n, ((hit, _), (span, words)) in enumerate(zip(sentences, shown, strict=True)):
+        if n == keep:
+            words = words if len(words) <= MAX_BODY_WORDS else [*words[:MAX_BODY_WORDS], "…"]
+        elif len(words) > budget:
+            continue
+        else:
+            budget -= len(words)
+        out.append((hit, span, " ".join(words)))
+    return out
+
+
+def _shown(p: Paragraph, index: int) -> tuple[tuple[int, int], list[str]]:
+    """A sentence's span without its list marker, and its words."""
+    sentence = p.sentences[index]
+    marker = _MARKER.match(sentence.text)
+    skip = marker.end() if marker else 0
+    return (sentence.start + skip, sentence.end), sentence.text[skip:].split()
+
+
+def _sentence_at(p: Paragraph, offset: int) -> int:
+    return next(i for i, s in enumerate(p.sentences) if s.start <= offset < s.end)
+
+
+def _answer_language(question: str, resolved: Detection) -> str:
+    """The language the user asked in: a follow-up's own words win unless too few to tell."""
+    own = detect(question)
+    return own.lang if own.confidence >= min(0.5, resolved.confidence) else resolved.lang
+
+
+def _quote(p: Paragraph, spans: Sequence[tuple[int, int]]) -> str:
+    return " ".join(p.text[a:b] for a, b in spans)

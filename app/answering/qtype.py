@@ -1,0 +1,136 @@
+"""What kind of fact a question asks for: a date, a number, a person, a place, a named thing, or
+nothing short (why/how questions).
+
+The type drives three things: which sentence holds the answer (one that has a date for "when"),
+which short span is lifted out of it, and one answerability signal (a "when" question whose best
+sentence holds no date is probably not answered by it). Patterns are matched on the folded
+question (ə→e, ı→i, ...) so Azerbaijani typed without its letters is read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from app.textnorm import fold
+
+
+class AnswerType(StrEnum):
+    DATE = "date"
+    NUMBER = "number"
+    PERSON = "person"
+    PLACE = "place"
+    NAMED = "named"
+
+
+_NAMED_HEADS = (
+    r"agreements?|treaty|treaties|declarations?|documents?|organi[sz]ations?|projects?|"
+    r"pipelines?|programm?e?s?|contracts?|commissions?|corridors?|conferences?|countr(?:y|ies)|"
+    r"fields?|routes?|cit(?:y|ies)|states?|republics?|groups?|periods?|phases?|stages?|"
+    r"names?|concepts?|wars?|conflicts?|bod(?:y|ies)|"
+    r"agenc(?:y|ies)|institutions?|services?|newspapers?|keywords?|principles?|"
+    r"qurum\w*|orqan\w*|qezet\w*|xidmet\w*|prinsip\w*|"
+    r"sazis\w*|muqavile\w*|beyanname\w*|sened\w*|teskilat\w*|layihe\w*|kemer\w*|proqram\w*|"
+    r"komissiya\w*|dehliz\w*|konfrans\w*|olke\w*|yataq\w*|seher\w*|dovlet\w*|respublika\w*|"
+    r"dovr\w*|merhele\w*|adi\w*|konsepsiya\w*|muharibe\w*"
+)
+#: "Which Turkish leaders": people, asked by the office they held.
+_PERSON_HEADS = (
+    r"presidents?|leaders?|ministers?|officials?|diplomats?|politicians?|heads? of state|"
+    r"prezident\w*|lider\w*|nazir\w*|rehber\w*|siyasetci\w*|diplomat\w*"
+)
+_PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            AnswerType.DATE,
+            r"\b(when|what year|which year|what years|which years|what date|which date|"
+            r"what month|which month|what day|which day|what period|which period|since when|"
+            r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr)\w*|"
+            r"necenci il\w*)\b",
+        ),
+        (
+            AnswerType.NUMBER,
+            r"\b(how many|how much|how long|how far|how big|what percentage|what share|"
+            r"what proportion|what number|what part|which part|ne qeder\w*|nece faiz\w*|"
+            r"hansi hisse\w*)\b",
+        ),
+        (AnswerType.PERSON, r"\b(who|whom|whose|kim(?!i\b)\w*)\b"),
+        (AnswerType.PERSON, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PERSON_HEADS})\b"),
+        (
+            AnswerType.PLACE,
+            r"\b(where|in which city|which city|what city|hara|harada|haraya|haradan|"
+            r"hansi seher\w*)\b",
+        ),
+        (AnswerType.NAMED, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_NAMED_HEADS})\b"),
+        (AnswerType.NAMED, r"\b(what was|what is|what were) (?:the )?name\b|\badi (?:ne|nedir)\b"),
+    )
+)
+#: "neçə" (how many) and "necə" (how) fold to the same "nece": with the letters they differ, without
+#: them "nece" followed by a noun counts ("nece sened") and followed by a verb asks how.
+_HOW_MANY_AZ = re.compile(r"\bneçə\b", re.IGNORECASE)
+_NECE_ASCII = re.compile(r"\bnece\s+(\w+)", re.IGNORECASE)
+_VERBISH = re.compile(
+    r"(?:idi|oldu|olub|olmus|olur|edir|etdi|edib|edirdi|inkisaf\w*|\w+(?:di|du|ib|ub|ir|ur|mis|mus|"
+    r"irdi|urdu|ecek|acaq))$"
+)
+_AZ_LETTERS = re.compile(r"[əğıöşüçƏĞİÖŞÜÇ]")
+
+
+def answer_type(question: str) -> AnswerType | None:
+    """The kind of short answer the question wants, or None for why/how/describe questions."""
+    folded = fold(question)
+    if _HOW_MANY_AZ.search(question):
+        return AnswerType.NUMBER
+    if not _AZ_LETTERS.search(question):
+        nece = _NECE_ASCII.search(folded)
+        if nece and not _VERBISH.match(nece.group(1)):
+            return AnswerType.NUMBER
+    best: tuple[int, AnswerType] | None = None
+    for kind, pattern in _PATTERNS:
+        match = pattern.search(folded)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best else None
+
+
+_HEAD_WORD = re.compile(r"\b(?:which|what|hansı|hansi)\s+((?:[\w-]+\s+){0,2})", re.I)
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten iki üç dörd beş".split())
+_PLURAL_HEAD = re.compile(r"(?:[^s]s|lar|lər)(?:ı|i|da|də|dan|dən|a|ə|ın|in|ını|ini)?$")
+_AZ_HEAD_ENDINGS = tuple("ların lərin ları ləri lar lər sı si nı ni da də".split())
+
+
+def head_noun(question: str) -> str | None:
+    """The noun the question asks to name ("project" in "which project", "layihə" in "hansı
+    layihə"), as a prefix for matching inflected forms in the sentence."""
+    found = _head(question)
+    if not found:
+        return None
+    word = found[1].lower()
+    for ending in _AZ_HEAD_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word.rstrip("s") if len(word) > 4 else word
+
+
+def is_plural(question: str) -> bool:
+    """Asks for several facts: "which years", "which three states", "hansı ölkələr"."""
+    found = _head(question)
+    if not found:
+        return False
+    modifiers, head = found[0], found[1].lower()
+    plural_form = len(head) > 4 and bool(_PLURAL_HEAD.search(head))
+    return bool(modifiers & _COUNT_WORDS) or (plural_form and not head.endswith(("us", "is")))
+
+
+def _head(question: str) -> tuple[set[str], str] | None:
+    """(modifiers, head): the first word after which/what that is neither a count ("three")
+    nor a capitalised adjective ("Russian body")."""
+    match = _HEAD_WORD.search(re.sub(r"[^\w\s-]", " ", question) + " ")
+    if not match:
+        return None
+    words = match.group(1).split()
+    for i, word in enumerate(words):
+        if word.lower() not in _COUNT_WORDS and not word[0].isupper():
+            return {w.lower() for w in words[:i]}, word
+    return None

@@ -1,0 +1,123 @@
+"""Which sentences answer the question: scored from the vectors stored at index time, then
+corrected by what the question asks for.
+
+Similarity alone picks the sentence that sounds most like the question, which for "when" is often
+the sentence before the one with the date. So a factoid question prefers a sentence holding the
+asked kind of fact, and when the best sentence lacks it, a neighbour that has it takes its place.
+A sentence that announces a list ("the following periods:") brings the list that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.answering.qtype import AnswerType
+from app.answering.spans import has_type
+from app.corpus import Corpus, Paragraph
+from app.retrieval import Hit
+from app.textnorm import tokens
+
+MAX_SENTENCES = 3
+KEEP_WITHIN = 0.025  # extra sentences must score within this of the best one
+NEIGHBOUR_WITHIN = 0.06  # a sentence next to the best one may complete it, so it gets more room
+TYPE_BONUS = 0.02  # a sentence holding the asked kind of fact (a date for "when") gets this
+SWAP_WITHIN = 0.05  # a typed neighbour replaces an untyped best sentence within this margin
+CANDIDATE_PARAGRAPHS = 3
+MAX_LIST_ITEMS = 6
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[•\-–])\s+")
+
+
+@dataclass(frozen=True)
+class Pick:
+    hit: Hit
+    index: int  # sentence index in the paragraph
+    score: float
+
+
+def version_of(hit: Hit, lang: str) -> Paragraph:
+    """The paragraph version shown in ``lang``, or any version when that one does not exist."""
+    return hit.versions.get(lang) or next(iter(hit.versions.values()))
+
+
+def score_sentences(question: str, hits: Sequence[Hit], lang: str, kind: AnswerType | None):
+    """(score, pick) for every sentence of the top paragraphs, best first."""
+    query_terms = set(tokens(question, lang))
+    scored: list[Pick] = []
+    for hit in hits[:CANDIDATE_PARAGRAPHS]:
+        version = version_of(hit, lang)
+        by_index: dict[int, dict[str, float]] = {}
+        for s in hit.sentences:
+            by_index.setdefault(s.index, {})[s.lang] = s.score
+        for s in version.sentences:
+            scores = by_index.get(s.index, {})
+            if not scores:
+                continue
+            same = scores.get(version.lang, max(scores.values()))
+            other = max(scores.values())
+            overlap = _overlap(query_terms, s.text, version.lang)
+            prior = 0.01 if hit.rank == 1 else 0.0
+            typed = kind is not None and has_type(kind, s.text, version.lang)
+            score = 0.6 * same + 0.4 * other + 0.05 * overlap + prior + TYPE_BONUS * typed
+            scored.append(Pick(hit, s.index, score))
+    scored.sort(key=lambda p: -p.score)
+    return scored
+
+
+def select(question: str, hits: Sequence[Hit], lang: str, kind: AnswerType | None) -> list[Pick]:
+    """The best sentence, possibly swapped for a typed neighbour, and close runners-up."""
+    scored = score_sentences(question, hits, lang, kind)
+    if not scored:
+        return []
+    best = _typed_best(scored, lang, kind)
+    picked = [best]
+    for pick in scored:
+        if pick is best or len(picked) >= MAX_SENTENCES:
+            continue
+        neighbour = pick.hit is best.hit and abs(pick.index - best.index) == 1
+        margin = NEIGHBOUR_WITHIN if neighbour else KEEP_WITHIN
+        if pick.score >= best.score - margin:
+            picked.append(pick)
+    return picked
+
+
+def _typed_best(scored: list[Pick], lang: str, kind: AnswerType | None) -> Pick:
+    best = scored[0]
+    if kind is None or _holds(best, lang, kind):
+        return best
+    for pick in scored[1:]:
+        if best.score - pick.score > SWAP_WITHIN:
+            break
+        if _holds(pick, lang, kind):
+            return pick
+    return best
+
+
+def _holds(pick: Pick, lang: str, kind: AnswerType) -> bool:
+    version = version_of(pick.hit, lang)
+    return has_type(kind, version.sentences[pick.index].text, version.lang)
+
+
+def list_items(corpus: Corpus, pick: Pick, lang: str) -> list[Hit]:
+    """When the picked sentence ends its paragraph with a colon, the list items that follow it in
+    the same section (as hits of their own, so each is cited)."""
+    version = version_of(pick.hit, lang)
+    sentence = version.sentences[pick.index]
+    if pick.index != len(version.sentences) - 1 or not sentence.text.rstrip().endswith(":"):
+        return []
+    order = corpus.document(version.doc_id).in_language(version.lang)
+    position = next(i for i, p in enumerate(order) if p.pid == version.pid)
+    items = []
+    for following in order[position + 1 : position + 1 + MAX_LIST_ITEMS]:
+        if following.section != version.section or not _LIST_ITEM.match(following.text):
+            break
+        versions = corpus.versions(following.doc_id, following.pid)
+        items.append(Hit(following.doc_id, following.pid, 0, 0.0, None, None, lang, versions))
+    return items
+
+
+def _overlap(query_terms: set[str], sentence: str, lang: str) -> float:
+    if not query_terms:
+        return 0.0
+    return len(query_terms & set(tokens(sentence, lang))) / len(query_terms)

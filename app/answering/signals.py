@@ -1,0 +1,239 @@
+"""The evidence for "is this question answered by the corpus?", as named numbers.
+
+Each signal is cheap (no extra embedding) and means one thing a reader could check by hand:
+
+- ``sentence_cos``: cosine of the chosen sentence to the question (the dense view);
+- ``paragraph_cos``: best cosine of the top paragraph's passages;
+- ``coverage``: IDF-weighted share of the question's content words found in the chosen paragraph
+  (both language versions, folded and stemmed, so accent-less Azerbaijani counts);
+- ``focus_missing``: IDF of the rarest question word the chosen paragraph lacks, over the
+  highest IDF possible (the word that makes the question specific: "born", "population");
+- ``unknown``: IDF-weighted share of the question's words that occur nowhere in the corpus;
+- ``unknown_name``: the question names something (a capitalised word, an acronym, a number) that
+  occurs nowhere in the corpus — strong evidence of "not here";
+- ``name_missing``: share of the question's names that the corpus knows but the chosen paragraph
+  does not hold (a wrong-country variant of a real fact); ``number_missing`` the same for its
+  numbers and years (a wrong-year variant);
+- ``type_missing``: the question asks for a date/number/name and the chosen sentence has none;
+- ``agreement``: the dense and lexical rankings agree on the top paragraph;
+- ``answer_support``: for a factoid question, how well the short answer found is backed: a
+  span of the asked shape with the question's own words close around it (0 for none found);
+- ``lexical_top``: the chosen paragraph is the lexical ranking's first;
+- ``word_coverage``: ``coverage`` over the question's words that are not names (a paragraph
+  that only shares "Baku" with "What is the weather in Baku?" covers none of what is asked).
+
+`app.answering.answerability` weighs them; the eval fits the weights.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.answering.finders import titled_runs
+from app.answering.qtype import AnswerType
+from app.answering.select import Pick, version_of
+from app.answering.spans import best_span, short_answer
+from app.retrieval import Hit
+from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, tokens
+
+NAMES = (
+    "sentence_cos",
+    "paragraph_cos",
+    "coverage",
+    "focus_missing",
+    "unknown",
+    "unknown_name",
+    "name_missing",
+    "number_missing",
+    "type_missing",
+    "agreement",
+    "answer_support",
+    "lexical_top",
+    "word_coverage",
+)
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+#: Words that open a question without naming anything (imperatives, "according to", ...).
+_OPENERS = frozenset(
+    "describe explain list name give summarize summarise compare according outline "
+    "in on at during after before under since for from as between among "
+    "against beyond besides apart aside despite unlike "
+    "meqaleye meqalenin meqalede muellif muellifin neticede neticeye esasen gore "
+    "izah sadalayin sadala tesvir qeyd xulaseye xulasede qisaca".split()
+)
+MIN_STEM = 4  # a shorter stem matches too much to be evidence that the corpus knows the word
+MAX_SUFFIX = 3
+_NAMEISH = re.compile(r"^(?:[A-ZÇƏĞİÖŞÜ]|\d)")
+
+
+class Vocabulary:
+    """What the corpus knows: document frequencies of analysed terms, from the lexical index."""
+
+    def __init__(self, retriever) -> None:
+        self._df = retriever.document_frequency
+        self._n = max(retriever.n_passages, 1)
+
+    def df(self, term: str) -> int:
+        return self._df(term)
+
+    def idf(self, term: str) -> float:
+        df = self._df(term)
+        return math.log1p((self._n - df + 0.5) / (df + 0.5))
+
+    @property
+    def max_idf(self) -> float:
+        """The IDF of a word the corpus never uses."""
+        return math.log1p((self._n + 0.5) / 0.5)
+
+    def knows(self, word: str) -> bool:
+        """A word is known when either language's analysis of it occurs in the corpus, or the
+        corpus has its stem short by a suffix the stemmers miss ("Western" → "west")."""
+        terms = set(tokens(word, "en")) | set(tokens(word, "az"))
+        return not terms or any(self._df(t) > 0 or self._stem_known(t) for t in terms)
+
+    def _stem_known(self, term: str) -> bool:
+        if term.isdigit():
+            return False
+        shortest = max(MIN_STEM, len(term) - MAX_SUFFIX)
+        return any(self._df(term[:n]) > 0 for n in range(len(term) - 1, shortest - 1, -1))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    values: dict[str, float]
+    unknown_names: tuple[str, ...]  # names in the question the corpus never uses, as typed
+    unknown_words: tuple[str, ...]  # every content word the corpus never uses
+    missing_names: tuple[str, ...]  # known names/numbers the chosen paragraph lacks
+
+
+def question_words(question: str) -> list[tuple[str, bool]]:
+    """(word, looks like a name) for each word. Every question starts with a capital, so the
+    first word counts as a name only when it is not a question word or an opener ("Describe")."""
+    out = []
+    for i, match in enumerate(_WORD.finditer(question)):
+        word = match.group(0).strip("'’-")
+        nameish = bool(_NAMEISH.match(word)) and (i > 0 or not _opener(word))
+        out.append((word, nameish and len(word) > 1))
+    return out
+
+
+def _opener(word: str) -> bool:
+    folded = fold(word)
+    return folded in STOPWORDS_EN or folded in STOPWORDS_AZ or folded in _OPENERS
+
+
+def gather(
+    question: str,
+    lang: str,
+    kind: AnswerType | None,
+    hits: Sequence[Hit],
+    picked: Sequence[Pick],
+    vocab: Vocabulary,
+    extra: Sequence[Hit] = (),
+) -> Evidence:
+    """``extra``: paragraphs the answer brings besides the chosen one (the items of a list)."""
+    words = question_words(question)
+    evidence_hits = [picked[0].hit, *extra] if picked else []
+    content = [(w, name) for w, name in words if tokens(w, lang)]
+    best = picked[0] if picked else None
+    paragraph_terms = set().union(*(_paragraph_terms(h) for h in evidence_hits)) if best else set()
+    weights = {w: _word_idf(w, lang, vocab) for w, _ in content}
+    total = sum(weights.values()) or 1.0
+    unknown = [w for w, _ in content if not vocab.knows(w)]
+    unknown_names = tuple(w for w, name in content if name and w in unknown)
+    names = [w for w, name in content if name and w not in unknown and not w[0].isdigit()]
+    numbers = [w for w, name in content if w[0].isdigit() and w not in unknown]
+    missing = tuple(w for w in names if not _held(w, lang, paragraph_terms))
+    missing_numbers = tuple(w for w in numbers if not _held(w, lang, paragraph_terms))
+    lacking = [weights[w] for w, _ in content if not _held(w, lang, paragraph_terms)]
+
+    def covered(terms: set[str]) -> float:
+        return sum(weights[w] for w, _ in content if _held(w, lang, terms)) / total
+
+    values = {
+        "sentence_cos": best.score if best else 0.0,
+        "paragraph_cos": (hits[0].dense or 0.0) if hits else 0.0,
+        "coverage": covered(paragraph_terms) if content else 0.0,
+        "focus_missing": max(lacking, default=0.0) / vocab.max_idf,
+        "unknown": sum(weights[w] for w in unknown) / total if content else 1.0,
+        "unknown_name": float(bool(unknown_names)),
+        "name_missing": len(missing) / len(names) if names else 0.0,
+        "number_missing": len(missing_numbers) / len(numbers) if numbers else 0.0,
+        "type_missing": float(_type_missing(kind, best, lang, question)),
+        "agreement": _agreement(hits[0]) if hits else 0.0,
+        "answer_support": _support(kind, best, lang, question),
+        "lexical_top": float(bool(best) and best.hit.lexical_rank == 1),
+        "word_coverage": _plain_coverage(content, lang, paragraph_terms, weights),
+    }
+    return Evidence(
+        values, _as_named(question, unknown_names), tuple(unknown), missing + missing_numbers
+    )
+
+
+def _plain_coverage(content, lang: str, terms: set[str], weights: dict[str, float]) -> float:
+    plain = [w for w, name in content if not name]
+    total = sum(weights[w] for w in plain)
+    if not total:
+        return 0.0
+    return sum(weights[w] for w in plain if _held(w, lang, terms)) / total
+
+
+def _as_named(question: str, words: Sequence[str]) -> tuple[str, ...]:
+    """Each unknown word as the whole name it belongs to: "Council" → "Council of Europe"."""
+    out: list[str] = []
+    for word in words:
+        run = next((r for r in titled_runs(question) if word in r.split()), word)
+        run = run.removeprefix("The ").removeprefix("the ")
+        if run not in out:
+            out.append(run)
+    return tuple(out)
+
+
+def _word_idf(word: str, lang: str, vocab: Vocabulary) -> float:
+    terms = tokens(word, lang)
+    return max(vocab.idf(t) for t in terms) if terms else 0.0
+
+
+def _paragraph_terms(hit: Hit) -> set[str]:
+    terms: set[str] = set()
+    for version in hit.versions.values():
+        terms.update(tokens(version.text, version.lang))
+        terms.update(tokens(version.text, None))
+    return terms
+
+
+def _held(word: str, lang: str, terms: Iterable[str]) -> bool:
+    """Every part of the word ("Bakı-Tbilisi-Ceyhan": all three), in either analysis."""
+    terms = set(terms)
+    readings = [set(tokens(word, lang)), set(tokens(word, None))]
+    return any(r and r <= terms for r in readings)
+
+
+def _support(kind: AnswerType | None, best: Pick | None, lang: str, question: str) -> float:
+    if kind is None or best is None:
+        return 0.0
+    version = version_of(best.hit, lang)
+    sentence = version.sentences[best.index].text
+    span, score = best_span(kind, [(sentence, version.lang)], question)
+    return max(score, 0.0) if span else 0.0
+
+
+def _type_missing(kind: AnswerType | None, best: Pick | None, lang: str, question: str) -> bool:
+    """The chosen sentence holds no fact of the asked kind beyond what the question already says."""
+    if kind is None or best is None:
+        return False
+    version = version_of(best.hit, lang)
+    sentence = version.sentences[best.index].text
+    return not short_answer(kind, [(sentence, version.lang)], question)
+
+
+def _agreement(top: Hit) -> float:
+    """1 when both rankings put this paragraph first, 0.5 when both have it in their top 3."""
+    dense, lexical = top.dense_rank, top.lexical_rank
+    if dense == 1 and lexical == 1:
+        return 1.0
+    if dense is not None and lexical is not None and dense <= 3 and lexical <= 3:
+        return 0.5
+    return 0.0

@@ -1,0 +1,153 @@
+"""The answerability model as data: loading, deciding with a reason, fitting on labelled signals,
+the calibration table and the comparison of two eval runs."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from app.answering.answerability import AnswerabilityModel
+from app.answering.signals import NAMES, Evidence
+from app.errors import EvalError, MenbeError
+from app.evaluation.calibrate import ANSWERED_TARGET, fit, write_model
+from app.evaluation.compare import compare_runs
+from app.evaluation.dataset import EvalItem
+from app.evaluation.metrics import calibration
+
+
+def values(**overrides: float) -> dict[str, float]:
+    return dict.fromkeys(NAMES, 0.0) | overrides
+
+
+def evidence(**overrides: float) -> Evidence:
+    return Evidence(values(**overrides), (), (), ())
+
+
+def test_packaged_model_loads_and_covers_every_signal() -> None:
+    model = AnswerabilityModel.load()
+    assert set(model.weights) == set(NAMES)
+    assert 0.0 < model.threshold < 1.0
+    packaged = Path(__file__).resolve().parent.parent / "app" / "data" / "answerability.json"
+    doc = json.loads(packaged.read_text(encoding="utf-8"))
+    assert doc["fitted_on"]["split"] == "fit"  # never fitted on the questions we report
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("not json", "cannot be read"),
+        ('{"version": 1}', "unusable"),
+        ('{"version": 1, "features": ["x"], "weights": {}}', "other signals"),
+    ],
+)
+def test_broken_model_file_is_a_clear_error(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(MenbeError, match=problem):
+        AnswerabilityModel.load(path)
+
+
+def simple_model() -> AnswerabilityModel:
+    weights = values(coverage=2.0, unknown_name=-3.0, name_missing=-1.0, type_missing=-1.0)
+    return AnswerabilityModel(weights, values(), dict.fromkeys(NAMES, 1.0), 0.0, 0.5)
+
+
+def test_decision_follows_the_weights_and_names_its_reason() -> None:
+    model = simple_model()
+    assert model.decide(evidence(coverage=1.0)).answer
+    unknown = Evidence(values(coverage=1.0, unknown_name=1.0), ("Council of Europe",), (), ())
+    decision = model.decide(unknown)
+    assert not decision.answer and decision.reason == "reason_unknown"
+    assert decision.reason_terms == ("Council of Europe",)
+    missing = Evidence(values(name_missing=1.0), (), (), ("1995",))
+    assert model.decide(missing).reason == "reason_missing"
+    assert model.decide(evidence(type_missing=1.0)).reason == "reason_type"
+    assert model.decide(evidence(coverage=-1.0)).reason == "reason_weak"
+    assert 0.0 <= model.decide(evidence()).confidence <= 1.0
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    model = simple_model()
+    write_model(model, tmp_path / "m.json", {"split": "fit", "questions": 3})
+    assert AnswerabilityModel.load(tmp_path / "m.json") == model
+
+
+def test_fit_learns_the_sign_of_each_signal_and_answers_the_target_share() -> None:
+    rng = random.Random(7)
+    rows = []
+    for _ in range(200):
+        answerable = rng.random() < 0.6
+        rows.append(
+            (
+                values(
+                    coverage=rng.gauss(0.7 if answerable else 0.3, 0.15),
+                    unknown_name=float(rng.random() < (0.05 if answerable else 0.5)),
+                    sentence_cos=rng.gauss(0.85, 0.02),  # noise: says nothing
+                ),
+                answerable,
+            )
+        )
+    model = fit(rows)
+    assert model.weights["coverage"] > 0 > model.weights["unknown_name"]
+    answered = [model.confidence(v) >= model.threshold for v, label in rows if label]
+    assert sum(answered) / len(answered) >= ANSWERED_TARGET
+    abstained = [model.confidence(v) < model.threshold for v, label in rows if not label]
+    assert sum(abstained) / len(abstained) > 0.5
+
+
+def test_fit_needs_both_classes() -> None:
+    with pytest.raises(ValueError, match="both"):
+        fit([(values(), True), (values(coverage=1.0), True)])
+
+
+def test_calibration_table_bins_by_confidence() -> None:
+    results = [
+        {"confidence": 0.05, "answerable": False},
+        {"confidence": 0.1, "answerable": True},
+        {"confidence": 0.95, "answerable": True},
+        {"confidence": 1.0, "answerable": True},
+        {"answerable": True},  # no confidence recorded: left out, not counted as 0
+    ]
+    table = calibration(results)
+    assert [row["n"] for row in table] == [2, 0, 0, 0, 2]
+    assert table[0]["answerable_share"] == 0.5 and table[1]["answerable_share"] is None
+    assert table[4]["mean_confidence"] == pytest.approx(0.975)
+
+
+def write_run(folder: Path, answers: dict[str, tuple[bool, str]], abstain_recall: float) -> Path:
+    folder.mkdir()
+    summary = {"metrics": {g: {"abstain_recall": abstain_recall} for g in ("all", "en", "az")}}
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    rows = [
+        {"id": qid, "lang": "en", "question": qid, "answered": answered, "answer": text}
+        for qid, (answered, text) in answers.items()
+    ]
+    (folder / "results.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
+    return folder
+
+
+def test_compare_lists_deltas_and_flipped_questions(tmp_path: Path) -> None:
+    items = [
+        EvalItem("a", "en", "a", True, ("q",), (("1994",),)),
+        EvalItem("u", "en", "u", False, (), ()),
+        EvalItem("b", "en", "b", True, ("q",), (("May",),)),
+    ]
+    old = write_run(
+        tmp_path / "old", {"a": (True, "in 1994"), "u": (True, "x"), "b": (True, "x")}, 0.0
+    )
+    new = write_run(tmp_path / "new", {"a": (True, "no"), "u": (False, ""), "b": (True, "x")}, 1.0)
+    lines = compare_runs(old, new, items)
+    text = "\n".join(lines)
+    assert "| all | abstain_recall | 0.000 | 1.000 | +1.000 |" in text
+    assert "## Right → wrong (1)" in text and "- a (en)" in text
+    assert "## Wrong → right (1)" in text and "- u (en)" in text
+    assert (new / "compare.md").read_text(encoding="utf-8") == text
+    assert (new / "compare.png").stat().st_size > 1000
+
+
+def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
+    with pytest.raises(EvalError, match=r"summary\.json is missing"):
+        compare_runs(tmp_path, tmp_path, [])

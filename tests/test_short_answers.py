@@ -1,0 +1,187 @@
+"""What a question asks for, and the short answer lifted verbatim from the cited sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answering.qtype import AnswerType, answer_type, head_noun, is_plural
+from app.answering.spans import has_type, short_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was the Contract of the Century approved?", AnswerType.DATE),
+        ("Which years did Aliyev's leadership span?", AnswerType.DATE),
+        ("Əsrin müqaviləsi nə vaxt təsdiqləndi?", AnswerType.DATE),
+        ("Hansı ildə MDB-yə qoşuldu?", AnswerType.DATE),
+        ("How many documents were signed?", AnswerType.NUMBER),
+        ("Neçə sənəd imzalandı?", AnswerType.NUMBER),
+        ("Nece sened imzalandi?", AnswerType.NUMBER),  # "neçə" typed without its letters
+        ("Turkiye ile munasibetler nece idi?", None),  # "necə" (how), not "neçə" (how many)
+        ("Who headed the commission?", AnswerType.PERSON),
+        ("Komissiyaya kim rəhbərlik edirdi?", AnswerType.PERSON),
+        ("Strateji tərəfdaş kimi Türkiyə nə etdi?", None),  # "kimi" is "as", not "whom"
+        ("Where was the embassy opened?", AnswerType.PLACE),
+        ("Gürcüstan səfirliyi harada açıldı?", AnswerType.PLACE),
+        ("Which agreement was adopted in April 2002?", AnswerType.NAMED),
+        ("Hansı saziş imzalandı?", AnswerType.NAMED),
+        ("Which Turkish leaders invited Aliyev?", AnswerType.PERSON),
+        ("Hansı prezident imzaladı?", AnswerType.PERSON),
+        ("Why did Azerbaijan exclude Armenia?", None),
+    ],
+)
+def test_answer_type(question: str, kind: AnswerType | None) -> None:
+    assert answer_type(question) == kind
+
+
+def test_head_noun_and_plural() -> None:
+    assert head_noun("Which three states signed it?") == "state"
+    assert head_noun("L.A. Kojevnikov was a deputy director of which Russian body?") == "body"
+    assert head_noun("Gələcək layihələrin bünövrəsini hansı layihə qoydu?") == "layihə"
+    assert is_plural("Which three states signed it?")
+    assert is_plural("Heydər Əliyev İrana hansı illərdə səfər edib?")
+    assert not is_plural("Which agreement was adopted?")
+
+
+CONTRACT_EN = (
+    'The "Contract of the Century" approved on September 20, 1994 led to the laying of the '
+    "foundation of the oil strategy (Ulu Öndər Heydər Əliyev xatirələrdə, 2023)."
+)
+CONTRACT_AZ = (
+    '20 sentyabr 1994-cü ildə təsdiqlənmiş "Əsrin müqaviləsi" neft strategiyasına səbəb oldu.'
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        ("When was the Contract of the Century approved?", CONTRACT_EN, "en", "September 20, 1994"),
+        ("Əsrin müqaviləsi nə vaxt təsdiqləndi?", CONTRACT_AZ, "az", "20 sentyabr 1994-cü il"),
+        (
+            "Azərbaycan MDB-yə nə vaxt qoşuldu?",
+            "1993-cü ilin sentyabrında ölkəmiz MDB-yə qoşuldu.",
+            "az",
+            "1993-cü ilin sentyabrı",
+        ),
+        (
+            "Azerbaycanin Tbilisideki sefirliyi ne vaxt acildi?",
+            "Lakin 1995-ci ilin fevralında Bakıda Gürcüstan səfirliyi, 1996-cı ilin martında isə "
+            "Tbilisidə Azərbaycan səfirliyi açıldı.",
+            "az",
+            "1996-cı ilin martı",  # the date next to the words the question asks about
+        ),
+        (
+            "How many documents came out of the trip?",
+            "During the visit, a protocol and an agreement on the progress of friendship "
+            "from February 4 to 11, 1994 and 16 important documents were signed.",
+            "en",
+            "16 important documents",  # not the "4" inside a date, not the verb after it
+        ),
+        (
+            "Azərbaycanla Gürcüstan arasında neçə sənəd imzalanıb?",
+            "İki ölkə arasında hüquqi və normativ əhəmiyyət daşıyan yüzdən çox sənəd "
+            "imzalanmışdır.",
+            "az",
+            "yüzdən çox sənəd",  # "iki ölkə" (the two countries) counts no documents
+        ),
+        (
+            "Who headed the commission created in January 1996?",
+            "As a result, a commission headed by L.A. Kojevnikov, deputy director of the Russian "
+            "Federal Border Service, was created in January 1996.",
+            "en",
+            "L.A. Kojevnikov",
+        ),
+        (
+            "Heydər Əliyev Moskvada kiminlə görüşdü?",
+            "1993-cü ilin sentyabrında Heydər Əliyev Moskvada Rusiya Prezidenti Boris Yeltsinlə "
+            "görüşərək əməkdaşlığı müzakirə etdi.",
+            "az",
+            "Boris Yeltsin",  # the name, not the one the question already says; "-lə" cut off
+        ),
+        (
+            "Where was the Georgian embassy opened in 1995?",
+            "However, in February 1995, the Georgian embassy was opened in Baku.",
+            "en",
+            "Baku",
+        ),
+        (
+            "Which agreement did Georgia, Azerbaijan and Turkey adopt in April 2002?",
+            'In April 2002, Georgia, Azerbaijan and Turkey adopted the "Trabzon Agreement".',
+            "en",
+            "Trabzon Agreement",
+        ),
+        (
+            "Which three states signed the Trabzon Agreement?",
+            'In April 2002, Georgia, Azerbaijan and Turkey adopted the "Trabzon Agreement".',
+            "en",
+            "Georgia, Azerbaijan and Turkey",
+        ),
+        (
+            "Which pipeline is given as an example of joint infrastructure?",
+            "Both developed strong ties, with joint infrastructure projects like the BTC pipeline.",
+            "en",
+            "BTC pipeline",
+        ),
+        (
+            "Which Turkish leaders invited Aliyev over in 1992?",
+            "Thus, on March 22, 1992, Heydar Aliyev visited Turkey at the invitation of Turkish "
+            "Prime Minister Turgut Özal and Prime Minister Suleyman Demirel.",
+            "en",
+            "Turgut Özal; Suleyman Demirel",  # people asked by office; not Aliyev, who was asked
+        ),
+        (
+            "Əliyev müstəqilliyi hansı dövlətlərin təsirindən qorumağa çalışırdı?",
+            "Heydər Əliyev onun müstəqilliyini Rusiya və İranın təsirindən qorumağa çalışırdı.",
+            "az",
+            "Rusiya və İranın",  # the genitive stays: cutting "-nın" would leave "İra"
+        ),
+        (
+            "Whose influence did Aliyev want to escape?",
+            "During Heydar Aliyev’s period, Azerbaijan’s relations were marked by pragmatism.",
+            "en",
+            "",  # the person the question names (by surname) is not the one it asks for
+        ),
+        ("Why was the pipeline built?", CONTRACT_EN, "en", ""),  # not a factoid question
+    ],
+)
+def test_short_answer(question: str, sentence: str, lang: str, expected: str) -> None:
+    span = short_answer(answer_type(question), [(sentence, lang)], question)
+    assert span == expected
+    # verbatim: each item (several are joined by "; ") is a slice of the sentence
+    assert all(item in sentence for item in span.split("; "))
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Bakıdan", "Bakı"), ("İrandan", "İran"), ("Rusiyaya", "Rusiya"), ("Tbilisidəki", "Tbilisi")],
+)
+def test_azerbaijani_case_endings_never_eat_the_name(word: str, expected: str) -> None:
+    sentence = f"Nümayəndə heyəti {word} gəldi."
+    assert short_answer(AnswerType.PLACE, [(sentence, "az")], "Haradan gəldi?") == expected
+
+
+def test_azerbaijani_spans_are_prefixes_of_the_corpus_words() -> None:
+    span = short_answer(AnswerType.DATE, [(CONTRACT_AZ, "az")], "nə vaxt?")
+    assert CONTRACT_AZ.startswith(span) and span == "20 sentyabr 1994-cü il"
+
+
+def test_plural_questions_collect_from_every_cited_sentence() -> None:
+    sentences = [
+        ("Heydər Əliyevin 2002-ci ildə İrana səfəri zamanı sənədlər imzalandı.", "az"),
+        ("Heydər Əliyevin isə 1994-cü ilin iyun-iyul aylarında İrana səfərləri oldu.", "az"),
+    ]
+    span = short_answer(AnswerType.DATE, sentences, "Heydər Əliyev İrana hansı illərdə səfər edib?")
+    assert "2002" in span and "1994" in span
+
+
+def test_references_are_not_answers() -> None:
+    sentence = "Armenia signed a ceasefire agreement (Mehdiyev, Əhmədoğlu, 2013, p. 191)."
+    assert short_answer(AnswerType.DATE, [(sentence, "en")], "When was it signed?") == ""
+    assert short_answer(AnswerType.PERSON, [(sentence, "en")], "Who signed it?") != "Mehdiyev"
+
+
+def test_has_type() -> None:
+    assert has_type(AnswerType.DATE, "It began on May 12, 1994.", "en")
+    assert not has_type(AnswerType.DATE, "Relations with Iran were cautious.", "en")
+    assert has_type(None, "anything", "en")
