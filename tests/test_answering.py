@@ -8,6 +8,7 @@ import re
 import pytest
 
 from app.answering import MAX_QUESTION_CHARS, Answerer, clean_question
+from app.answering.compose import MAX_BODY_WORDS
 from app.errors import QuestionError
 from app.messages import message
 
@@ -244,7 +245,7 @@ def test_list_markers_are_not_shown_and_the_body_is_short(answerer: Answerer) ->
         assert answer.answered, question
         assert "•" not in answer.text and "Türkiyə:" not in answer.text
         words = re.sub(r"\[\d+\]", "", answer.text).split()
-        assert len(words) <= 60 + len(answer.short_answer.split()) + 1
+        assert len(words) <= MAX_BODY_WORDS + len(answer.short_answer.split()) + 1
 
 
 def test_a_sentence_announcing_a_list_brings_the_list(answerer: Answerer) -> None:

@@ -28,7 +28,10 @@ from app.retrieval import Hit, Retriever
 from app.textnorm import tokens
 
 MAX_QUESTION_CHARS = 2000
-MAX_BODY_WORDS = 60
+#: "About 60 words": one sentence is cut at 60, and a second joins only while the body stays
+#: within 75 (on the fit split a strict 60 dropped the sentence that held the answer).
+MAX_SENTENCE_WORDS = 60
+MAX_BODY_WORDS = 75
 MAX_LIST_WORDS = 60  # the items a sentence announces ("the following periods:") are the answer
 _LETTER = re.compile(r"[^\W\d_]")
 #: List markers and bullet labels ("• Türkiyə: ", "2. ") are layout, not part of the answer.
@@ -227,11 +230,12 @@ def _fit(
     others are shown in full or left out, so every cited span is shown whole or visibly cut."""
     shown = [_shown(version_of(hit, lang), index) for hit, index in sentences]
     if keep is not None and shown:
-        budget -= min(budget, len(shown[keep][1]))
+        budget -= min(budget, len(shown[keep][1]), MAX_SENTENCE_WORDS)
     out: list[tuple[Hit, tuple[int, int], str]] = []
     for n, ((hit, _), (span, words)) in enumerate(zip(sentences, shown, strict=True)):
         if n == keep:
-            words = words if len(words) <= MAX_BODY_WORDS else [*words[:MAX_BODY_WORDS], "…"]
+            cut = MAX_SENTENCE_WORDS
+            words = words if len(words) <= cut else [*words[:cut], "…"]
         elif len(words) > budget:
             continue
         else:
