@@ -87,3 +87,8 @@ class QuestionError(MenbeError):
 
 class EvalError(MenbeError):
     """An eval dataset or result file is malformed."""
+
+
+class LLMError(MenbeError):
+    """The user's chat model endpoint failed: down, slow, an HTTP error or garbage. The caller
+    falls back to the extractive answer and says why."""

@@ -36,8 +36,17 @@ class _Generation:
 class LiveAnswerer:
     """An ``Answerer`` that follows the index: same ``ask``, never on a removed generation."""
 
-    def __init__(self, config: Config, embedder: Any, report: Callable[[str], None]):
+    def __init__(
+        self,
+        config: Config,
+        embedder: Any,
+        report: Callable[[str], None],
+        wrap: Callable[[Answerer], Any] | None = None,
+    ):
+        """``wrap``: what answers on each generation's extractive answerer (the generative one,
+        when the user has a model)."""
         self.config, self.embedder, self._report = config, embedder, report
+        self._wrap = wrap
         self._lock = threading.Lock()
         self._retired: list[_Generation] = []
         self._stamp: Stamp | None = stamp(config.index_dir)
@@ -70,7 +79,8 @@ class LiveAnswerer:
 
     def _open(self) -> _Generation:
         retriever = Retriever.open(self.config, load_corpus(self.config.corpus_dir), self.embedder)
-        return _Generation(retriever, Answerer(retriever))
+        answerer = Answerer(retriever)
+        return _Generation(retriever, self._wrap(answerer) if self._wrap else answerer)
 
     def _enter(self) -> _Generation:
         with self._lock:

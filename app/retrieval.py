@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -241,26 +241,43 @@ class Retriever:
         scored = self._sentence_scores(hits, vector)
         return [replace(h, sentences=scored.get((h.doc_id, h.pid), ())) for h in hits]
 
+    def sentence_vectors(self, hits: Sequence[Hit]) -> dict[tuple[str, str, str, int], np.ndarray]:
+        """The stored vector of every sentence of every version of ``hits``, keyed by (doc_id,
+        pid, lang, sentence index): what a generated sentence is checked against."""
+        keys = [
+            (p.doc_id, p.pid, p.lang, s.index)
+            for h in hits
+            for p in h.versions.values()
+            for s in p.sentences
+        ]
+        if not keys:
+            return {}
+        got = self._sentences.get(
+            ids=[f"{d}/{p}/{lg}/s{i}" for d, p, lg, i in keys], include=["embeddings"]
+        )
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        out = {}
+        for key in keys:
+            emb = by_id.get("{}/{}/{}/s{}".format(*key))
+            if emb is not None:
+                out[key] = np.asarray(emb, dtype=np.float32)
+        return out
+
     def _sentence_scores(
         self, hits: list[Hit], vector: np.ndarray
     ) -> dict[tuple[str, str], tuple[SentenceScore, ...]]:
-        ids, owners = [], []
+        vectors = self.sentence_vectors(hits)
+        out: dict[tuple[str, str], list[SentenceScore]] = {}
         for h in hits:
             for p in h.versions.values():
                 for s in p.sentences:
-                    ids.append(f"{p.doc_id}/{p.pid}/{p.lang}/s{s.index}")
-                    owners.append((h, p, s))
-        got = self._sentences.get(ids=ids, include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
-        out: dict[tuple[str, str], list[SentenceScore]] = {}
-        for chunk_id, (h, p, s) in zip(ids, owners, strict=True):
-            emb = by_id.get(chunk_id)
-            if emb is None:
-                continue
-            score = float(np.dot(np.asarray(emb, dtype=np.float32), vector))
-            out.setdefault((h.doc_id, h.pid), []).append(
-                SentenceScore(p.lang, s.index, s.start, s.end, score)
-            )
+                    emb = vectors.get((p.doc_id, p.pid, p.lang, s.index))
+                    if emb is None:
+                        continue
+                    score = float(np.dot(emb, vector))
+                    out.setdefault((h.doc_id, h.pid), []).append(
+                        SentenceScore(p.lang, s.index, s.start, s.end, score)
+                    )
         return {key: tuple(sorted(v, key=lambda s: -s.score)) for key, v in out.items()}
 
 

@@ -66,14 +66,16 @@ def open_retriever(
     return Retriever.open(config, corpus, embedder)
 
 
-def open_live(config: Config, report: Callable[[str], None] = log) -> Any:
+def open_live(
+    config: Config, report: Callable[[str], None] = log, wrap: Callable[[Any], Any] | None = None
+) -> Any:
     """For ``serve``: update (or heal) the index, then answer from whichever generation is
     current, following later builds without a restart."""
     from app.live import LiveAnswerer
 
     embedder = load_embedder(config, report)
     update_index(config, load_corpus(config.corpus_dir), embedder, report)
-    return LiveAnswerer(config, embedder, report)
+    return LiveAnswerer(config, embedder, report, wrap)
 
 
 def update_index(config: Config, corpus: Corpus, embedder: Any, report: Callable[[str], None]):

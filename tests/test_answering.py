@@ -126,10 +126,12 @@ def test_json_shape(answerer: Answerer) -> None:
         "confidence",
         "abstain_reason",
         "signals",
+        "answerer",
         "citations",
         "see_also",
         "timings_ms",
     }
+    assert data["answerer"] == "extractive"
     assert 0.0 <= data["confidence"] <= 1.0 and data["abstain_reason"] == ""
     assert data["short_answer"] == "20 sentyabr 1994-cü il"
     citation_keys = {

@@ -141,6 +141,20 @@ def test_the_short_answer_is_set_apart_from_its_evidence() -> None:
     assert "**" not in plain  # no short answer, nothing in bold
 
 
+def test_removed_sentences_are_listed_collapsed_and_escaped() -> None:
+    removed = [{"sentence": "It was in <b>1997</b> [1].", "reason": "“1997” is not in the source"}]
+    answer = make_answer(
+        "Kept sentence [1].",
+        answerer="llm",
+        verification={"kept": ["Kept sentence [1]."], "removed": removed},
+    )
+    shown = answer_markdown(answer, 1)
+    assert '<details class="menbe-removed"><summary>1 cümlə silindi' in shown
+    assert "&lt;b&gt;1997&lt;/b&gt;" in shown and "<b>" not in shown
+    fallback = make_answer(note="Model azərbaycanca cavab vermədi.")
+    assert "\n> Model azərbaycanca cavab vermədi." in answer_markdown(fallback, 1)
+
+
 def test_chat_message_lists_sources_and_retrieval_time() -> None:
     shown = answer_markdown(make_answer(), 1, ui="en")
     assert "[\\[1\\]](#src-1-1) s. 7 · ¶ p35" in shown  # the answer's language: "səhifə"

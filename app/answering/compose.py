@@ -103,7 +103,7 @@ class Answerer:
             signals=evidence.values,
         )
         if not decision.answer:
-            see_also = tuple(self._citation(h, lang, (), 0) for h in hits[:3])
+            see_also = tuple(self.citation(h, lang, (), 0) for h in hits[:3])
             reason = _reason(decision, lang, kind)
             return replace(
                 base, text=message("not_found", lang), see_also=see_also, abstain_reason=reason
@@ -127,7 +127,7 @@ class Answerer:
         citations = []
         for n, hit in enumerate(order, start=1):
             spans = tuple(span for h, span, _ in shown if h is hit)
-            citations.append(self._citation(hit, lang, spans, n))
+            citations.append(self.citation(hit, lang, spans, n))
         sentences = []
         for pick in picked:
             version = version_of(pick.hit, lang)
@@ -135,7 +135,7 @@ class Answerer:
         short = short_answer(kind, sentences, base.resolved_question)
         cited = {(c.doc_id, c.paragraph) for c in citations}
         see_also = tuple(
-            self._citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
+            self.citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
         )
         number = {id(hit): n for n, hit in enumerate(order, start=1)}
         parts = [(text, number[id(hit)]) for hit, _, text in shown]
@@ -147,7 +147,7 @@ class Answerer:
             short_answer=short,
         )
 
-    def _citation(self, hit: Hit, lang: str, spans: Sequence[tuple[int, int]], n: int) -> Citation:
+    def citation(self, hit: Hit, lang: str, spans: Sequence[tuple[int, int]], n: int) -> Citation:
         """``spans``: character ranges of ``hit``'s version in ``lang`` that the answer shows; the
         original's spans are the sentences aligned with them (same sentence index)."""
         shown = version_of(hit, lang)

@@ -65,6 +65,13 @@ class Answer:
     abstain_reason: str = ""
     #: The signals the decision was made from, by name (shown in --json for transparency).
     signals: dict[str, float] = field(default_factory=dict)
+    #: "extractive", or "llm" when a user's model wrote the (verified) text.
+    answerer: str = "extractive"
+    #: For "llm": {"kept": [sentence, ...], "removed": [{"sentence", "reason"}, ...]}.
+    verification: dict | None = None
+    #: Why the model's answer was not used ("the model's answer was not in Azerbaijani"), shown
+    #: with the extractive answer that replaced it; "" otherwise.
+    note: str = ""
 
     def abstention_text(self) -> str:
         """ "Not in the corpus", and why, in the answer's language."""
@@ -82,10 +89,14 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "abstain_reason": self.abstain_reason,
             "signals": {k: round(v, 4) for k, v in self.signals.items()},
+            "answerer": self.answerer,
+            **({"verification": self.verification} if self.verification is not None else {}),
+            **({"note": self.note} if self.note else {}),
             "citations": [c.as_json() for c in self.citations],
             "see_also": [c.as_json(with_number=False) for c in self.see_also],
             "timings_ms": {
                 "retrieve": self.timings_ms.get("retrieve", 0.0),
                 "answer": self.timings_ms.get("answer", 0.0),
-            },
+            }
+            | {k: v for k, v in self.timings_ms.items() if k in ("first_token", "generate")},
         }

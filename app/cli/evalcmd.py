@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli import config_from
+from app.cli.query import add_answerer_options, make_answerer
 
 DEFAULT_DATASET = Path("evals/datasets/dev.jsonl")
 
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="OLD_DIR",
         help="compare with an earlier run's output folder: metric deltas and changed questions",
     )
+    add_answerer_options(ev)
     ev.set_defaults(handler=_eval)
 
 
@@ -50,6 +52,7 @@ def _eval(args: argparse.Namespace) -> int:
         log(f"warning: {problem}")
     variants = list(dict.fromkeys(args.variant))
     answerer = _fit(retriever, args, items) if args.fit_answerability else Answerer(retriever)
+    answerer = make_answerer(args, retriever, answerer)
     summaries = run_eval(answerer, args.dataset, items, variants, args.output)
     keys = (
         "hit_at_1",

@@ -147,11 +147,49 @@ def register_ask(sub: argparse._SubParsersAction) -> None:
     )
     ask.add_argument("--k", type=int, default=5, help="paragraphs to retrieve (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_answerer_options(ask)
     ask.set_defaults(handler=_ask)
 
 
+def add_answerer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--answerer",
+        choices=("extractive", "llm"),
+        help="extractive (offline default) or llm: your model writes, every sentence is checked "
+        "(default: llm when MENBE_LLM_BASE_URL is set)",
+    )
+    parser.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (MENBE_LLM_BASE_URL)")
+    parser.add_argument("--llm-model", help="model name at that endpoint (MENBE_LLM_MODEL)")
+
+
+def llm_settings(args: argparse.Namespace):
+    """The user's model, or None for extractive answers (the default without MENBE_LLM_*)."""
+    import os
+
+    from app.answering.llm import LLMSettings
+    from app.errors import MenbeError
+
+    settings = LLMSettings.from_env(os.environ, base_url=args.llm_base_url, model=args.llm_model)
+    if args.answerer == "llm" and settings is None:
+        raise MenbeError("--answerer llm needs an endpoint: --llm-base-url or MENBE_LLM_BASE_URL")
+    return None if args.answerer == "extractive" else settings
+
+
+def make_answerer(args: argparse.Namespace, retriever, extractive=None):
+    """The extractive answerer, wrapped by the generative one when asked for or configured."""
+    from app.answering import Answerer
+
+    extractive = extractive or Answerer(retriever)
+    settings = llm_settings(args)
+    if settings is None:
+        return extractive
+    from app.answering.generative import GenerativeAnswerer
+
+    return GenerativeAnswerer(extractive, settings)
+
+
 def _ask(args: argparse.Namespace) -> int:
-    from app.answering import Answerer, clean_question
+    from app.answering import clean_question
     from app.errors import MenbeError, QuestionError
     from app.session import open_retriever
 
@@ -159,7 +197,7 @@ def _ask(args: argparse.Namespace) -> int:
         clean_question(question_text(args.question))
         if args.k < 1:
             raise QuestionError("--k must be at least 1")
-        answer = Answerer(open_retriever(config_from(args))).ask(
+        answer = make_answerer(args, open_retriever(config_from(args))).ask(
             args.question, lang=None if args.lang == "auto" else args.lang, k=args.k
         )
     except MenbeError as exc:  # with --json, every problem the user can act on is JSON too
@@ -179,7 +217,13 @@ def format_answer(answer) -> str:
     from app.messages import message
 
     lines = [answer.text if answer.answered else answer.abstention_text()]
+    if answer.note:
+        lines.append(f"({answer.note})")
     lines += [f"({message('confidence_label', answer.language)} {answer.confidence:.2f})", ""]
+    removed = (answer.verification or {}).get("removed", [])
+    if answer.answerer == "llm" and removed:
+        lines.insert(1, message("removed_summary", answer.language, count=len(removed)) + ":")
+        lines[2:2] = [f"  - {r['sentence']} ({r['reason']})" for r in removed]
     if answer.citations:
         lines.append(message("sources", answer.language) + ":")
         for c in answer.citations:

@@ -6,12 +6,14 @@ import argparse
 import os
 
 from app.cli import config_from
+from app.cli.query import add_answerer_options, llm_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="serve the chat app (builds the index when missing)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default local)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    add_answerer_options(serve)
     serve.set_defaults(handler=_serve)
 
 
@@ -21,5 +23,5 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from app.ui.app import serve
 
-    serve(config_from(args), args.host, args.port)
+    serve(config_from(args), args.host, args.port, llm_settings(args))
     return 0

@@ -249,3 +249,22 @@ def calibration(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return table
+
+
+def generation(results: Sequence[Mapping[str, Any]]) -> dict[str, float | None] | None:
+    """For ``--answerer llm`` runs: how much of what the model wrote survived verification, how
+    often the extractive answer replaced it, and how long the model took. None otherwise."""
+    asked = [r for r in results if r.get("verification") is not None]
+    if not asked:
+        return None
+    kept = sum(len(r["verification"]["kept"]) for r in asked)
+    written = kept + sum(len(r["verification"]["removed"]) for r in asked)
+    first = [r["first_token_ms"] for r in asked if r.get("first_token_ms")]
+    total = [r["generate_ms"] for r in asked if r.get("generate_ms")]
+    return {
+        "model_answers": float(len(asked)),
+        "sentences_kept_share": kept / written if written else None,
+        "fallback_rate": _mean([float(r.get("answerer") != "llm") for r in asked]),
+        "first_token_ms_p50": _percentile(first, 50),
+        "generate_ms_p50": _percentile(total, 50),
+    }

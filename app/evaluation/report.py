@@ -69,6 +69,10 @@ def _split_sections(summaries: Mapping[str, dict]) -> list[str]:
             lines += [f"## {title}", "", *metrics_table(summaries, split), ""]
     if first.get("calibration", {}).get("test"):
         lines += ["## Calibration (held-out split)", "", *calibration_table(first), ""]
+    if first.get("generation"):
+        lines += ["## Generated answers (--answerer llm)", "", "| figure | value |", "|---|---|"]
+        lines += [f"| {k} | {fmt(v)} |" for k, v in first["generation"].items()]
+        lines.append("")
     return lines
 
 

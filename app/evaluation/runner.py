@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.evaluation.dataset import EvalItem
-from app.evaluation.metrics import calibration, summarize, summarize_splits
+from app.evaluation.metrics import calibration, generation, summarize, summarize_splits
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 
@@ -54,6 +54,11 @@ def run_one(answerer: Any, item: EvalItem, variant: str, k: int = 5) -> dict[str
         "confidence": answer.confidence,
         "abstain_reason": answer.abstain_reason,
         "signals": answer.signals,
+        "answerer": answer.answerer,
+        "verification": answer.verification,
+        "note": answer.note,
+        "generate_ms": answer.timings_ms.get("generate"),
+        "first_token_ms": answer.timings_ms.get("first_token"),
         "split": item.split,
         "category": item.category,
         "answer_language": answer_language(answer.text) if answer.answered else None,
@@ -89,6 +94,7 @@ def summary(
         "metrics": summarize(rows),
         "splits": summarize_splits(rows),
         "calibration": {"test": calibration(held_out)},
+        "generation": generation(results),
     }
 
 

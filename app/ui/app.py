@@ -253,13 +253,22 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
     return demo
 
 
-def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Open (building or updating) the index, then serve the app until interrupted."""
+def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, llm: Any = None) -> None:
+    """Open (building or updating) the index, then serve the app until interrupted. ``llm``:
+    the user's model settings; answers are then written by it and verified."""
     from app.session import log, open_live
 
     started = time.perf_counter()
-    answerer = open_live(config)  # follows later `menbe index` runs without a restart
-    answerer.ask("Heydar Aliyev")  # warms the model and index caches so the first answer is quick
+    wrap = None
+    if llm is not None:
+        from app.answering.generative import GenerativeAnswerer
+
+        def wrap(extractive: Any) -> Any:
+            return GenerativeAnswerer(extractive, llm)
+
+    answerer = open_live(config, wrap=wrap)  # follows later `menbe index` runs, no restart
+    # warms the embedding model and index caches so the first answer is quick (not the LLM)
+    answerer.ask("Heydar Aliyev", **({"generate": False} if llm is not None else {}))
     demo = build_app(answerer, answerer.corpus)
     demo.queue(default_concurrency_limit=4)
     try:

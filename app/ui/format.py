@@ -117,6 +117,7 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
         short, rest = _split_short(answer)
         lead = f"**{_link_markers(short, turn, numbers)}** " if short else ""
         parts.append(lead + _link_markers(rest, turn, numbers))
+        parts.extend(_verification_markdown(answer))
     else:
         parts.append(escape_markdown(answer.abstention_text()))
     if answer.see_also and not answer.answered:
@@ -136,6 +137,22 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
     meta.append(escape_markdown(ui_text("retrieval", ui, ms=ms)))
     parts.append(f"<sub>{' · '.join(meta)}</sub>")
     return "\n\n".join(parts)
+
+
+def _verification_markdown(answer: Answer) -> list[str]:
+    """Why the model's answer was not used, and what was removed from it, collapsed."""
+    out = [f"> {escape_markdown(answer.note)}"] if answer.note else []
+    removed = (answer.verification or {}).get("removed", [])
+    if answer.answerer == "llm" and removed:
+        summary = html.escape(message("removed_summary", answer.language, count=len(removed)))
+        items = "".join(
+            f"<li><s>{html.escape(r['sentence'])}</s> — {html.escape(r['reason'])}</li>"
+            for r in removed
+        )
+        out.append(
+            f'<details class="menbe-removed"><summary>{summary}</summary><ul>{items}</ul></details>'
+        )
+    return out
 
 
 def _split_short(answer: Answer) -> tuple[str, str]:
