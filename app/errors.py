@@ -27,18 +27,28 @@ class MenbeError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem, printed as ``file:line: message``."""
+    """One located problem, printed as ``file:line: message``.
+
+    A warning (``file:line: warning: message``) is worth a curator's attention but loads fine,
+    such as a paragraph that has no translation yet; only errors stop a corpus from loading.
+    """
 
     file: str
     line: int
     message: str
+    severity: str = "error"  # "error" or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity != "warning"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {label}{self.message}"
 
 
 class CorpusError(MenbeError):
-    """The corpus cannot be loaded; ``problems`` lists every located issue."""
+    """The corpus cannot be loaded; ``problems`` lists every located error."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)

@@ -170,3 +170,9 @@ def test_cli_import_rejects_empty_or_non_utf8(tmp_path: Path, content: bytes, ca
     assert main(["--corpus", str(tmp_path / "c"), "corpus", "import", str(raw), "--id", "d"]) == 2
     assert "menbe:" in capsys.readouterr().err
     assert not (tmp_path / "c" / "d").exists()
+
+
+def test_lang_forces_one_language_for_a_text_dump() -> None:
+    raw = dump(["Abstract", "This is the abstract of the paper.", "Bu, məqalənin xülasəsidir."])
+    assert [p.lang for p in import_text(raw).paragraphs] == ["en", "az"]
+    assert [p.lang for p in import_text(raw, lang="en").paragraphs] == ["en", "en"]

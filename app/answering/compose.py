@@ -139,8 +139,10 @@ class Answerer:
         )
         number = {id(hit): n for n, hit in enumerate(order, start=1)}
         parts = [(text, number[id(hit)]) for hit, _, text in shown]
+        untranslated = any(c.lang != lang for c in citations)
         return replace(
             base,
+            note=message("untranslated", lang) if untranslated else "",
             text=" ".join([f"{short} [1]."] * bool(short) + [f"{t} [{n}]" for t, n in parts]),
             citations=tuple(citations),
             see_also=see_also,

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from app.corpus import Corpus, Paragraph, check_corpus, load_corpus
-from app.corpus.importer import import_text
+from app.corpus.importer import ImportedDocument, import_pages, import_text
+from app.corpus.pdf import is_pdf, read_pages
 from app.corpus.writer import write_imported
 from app.errors import ImportError_
 
@@ -17,9 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     corpus = sub.add_parser("corpus", help="import, validate and inspect the corpus")
     csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
 
-    imp = csub.add_parser("import", help="import text extracted from a PDF as a new document")
-    imp.add_argument("raw", type=Path, help="the extracted text file")
+    imp = csub.add_parser("import", help="import a PDF (or text extracted from one) as a document")
+    imp.add_argument("raw", type=Path, help="the PDF, or a UTF-8 text dump of one")
     imp.add_argument("--id", required=True, dest="doc_id", help="document id (folder name)")
+    imp.add_argument(
+        "--lang",
+        choices=("en", "az"),
+        help="every paragraph is in this language (default: detected paragraph by paragraph)",
+    )
     imp.add_argument("--source", default="", help="bibliographic source")
     imp.add_argument("--year", type=int, help="year of publication")
     imp.add_argument("--force", action="store_true", help="replace an existing document folder")
@@ -43,15 +49,31 @@ def _config(args: argparse.Namespace):
     return config_from(args)
 
 
+def _read_import(path: Path, lang: str | None) -> ImportedDocument:
+    """A PDF is read page by page; anything else must be a UTF-8 text dump."""
+    if is_pdf(path):
+        pages = read_pages(path)  # its errors already name the file
+        try:
+            return import_pages(pages, lang)
+        except ImportError_ as exc:
+            raise ImportError_(f"{path}: {exc}") from None
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ImportError_(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportError_(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        return import_text(raw, lang)
+    except ImportError_ as exc:
+        raise ImportError_(f"{path}: {exc}") from None
+
+
 def _import(args: argparse.Namespace) -> int:
     config = _config(args)
-    try:
-        raw = args.raw.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ImportError_(f"{args.raw}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ImportError_(f"{args.raw}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    doc = import_text(raw)
+    doc = _read_import(args.raw, args.lang)
     dest = write_imported(
         doc,
         args.raw,
@@ -75,19 +97,27 @@ def _validate(args: argparse.Namespace) -> int:
     corpus, problems = check_corpus(config.corpus_dir)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s).", file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s).", file=sys.stderr)
         return 1
     n = sum(1 for _ in corpus.paragraphs())
-    print(f"OK: {len(corpus.documents)} document(s), {n} paragraph versions.")
+    note = f"; {warnings} warning(s)" if warnings else ""
+    print(f"OK: {len(corpus.documents)} document(s), {n} paragraph versions{note}.")
     return 0
 
 
 def stats(corpus: Corpus) -> dict:
-    """The figures `menbe corpus stats` prints."""
+    """The figures `menbe corpus stats` prints.
+
+    ``translated`` counts the versions in each language that are translations; ``untranslated``
+    counts the paragraphs that have no version in that language yet.
+    """
     langs = ("en", "az")
     paragraphs = list(corpus.paragraphs())
     ids_by_lang = {lang: {p.key for p in paragraphs if p.lang == lang} for lang in langs}
+    every = set().union(*ids_by_lang.values())
     return {
         "documents": len(corpus.documents),
         "paragraphs": {lang: len(ids_by_lang[lang]) for lang in langs},
@@ -96,6 +126,7 @@ def stats(corpus: Corpus) -> dict:
         "translated": {
             lang: sum(p.lang == lang and p.translated for p in paragraphs) for lang in langs
         },
+        "untranslated": {lang: len(every - ids_by_lang[lang]) for lang in langs},
     }
 
 
@@ -109,7 +140,9 @@ def _stats(args: argparse.Namespace) -> int:
         print(f"pages          {figures['pages']}")
         print(f"paragraphs     en {p['en']}, az {p['az']}")
         print(f"aligned pairs  {figures['aligned_pairs']}")
-        print(f"translated     en {t['en']}, az {t['az']}")
+        u = figures["untranslated"]
+        print(f"translated     en {t['en']}, az {t['az']}  (versions that are translations)")
+        print(f"untranslated   en {u['en']}, az {u['az']}  (paragraphs with no version in it yet)")
     return 0
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app import langdetect
+from app.corpus.model import LANGUAGES
 from app.errors import ImportError_
 
 _TERMINAL = re.compile(r"[.!?;:…][\"”’'»)\]]*$")
 _LIST_START = re.compile(r"^(?:\d{1,2}[.)]|[•▪◦‣·*])\s")
+_LONG_HEADING_WORDS = 8  # a heading this long followed by body text is suspect
 _KEYWORDS = re.compile(r"^(keywords|key words|açar sözlər|ключевые слова)\s*:", re.IGNORECASE)
 ROLES = {
     "abstract": {"abstract", "summary", "xülasə", "annotasiya", "аннотация", "резюме"},
@@ -23,12 +27,6 @@ ROLES = {
     "introduction": {"introduction", "giriş", "введение"},
     "conclusion": {"conclusion", "conclusions", "nəticə", "заключение"},
 }
-_EN_WORDS = frozenset(
-    "the of and to in with was were is are that for by as on from this its".split(" ")
-)
-_AZ_WORDS = frozenset(
-    "və ilə bu üçün də idi olan olaraq həm isə kimi daha ki bir olub edib".split(" ")
-)
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def read_lines(raw: str) -> list[Line]:
     lines: list[Line] = []
     page = 0
     for number, text in enumerate(raw.replace("\r\n", "\n").split("\n"), start=1):
-        text = text.replace("\u00ad", "-").replace("\f", "")
+        text = _clean(text)
         starts_page = bool(re.match(r"^ \S", text))
         if starts_page or (page == 0 and text.strip()):
             page += 1
@@ -83,12 +81,31 @@ def read_lines(raw: str) -> list[Line]:
     return lines
 
 
+def page_lines(pages: Sequence[str]) -> list[Line]:
+    """Lines of text extracted page by page (from a PDF): the page is known, not guessed.
+
+    Line numbers count through the pages joined with newlines, as `import_pages` sees them.
+    """
+    lines: list[Line] = []
+    number = 0
+    for page, text in enumerate(pages, start=1):
+        first = True
+        for raw in text.replace("\r\n", "\n").split("\n"):
+            number += 1
+            cleaned = _clean(raw).strip()
+            if cleaned:
+                lines.append(Line(cleaned, page, number, first))
+                first = False
+    return lines
+
+
+def _clean(text: str) -> str:
+    return text.replace("\u00ad", "-").replace("\f", "")
+
+
 def detect_language(text: str) -> str:
-    """English or Azerbaijani by function words and Azerbaijani letters (enough for paragraphs)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    en = sum(w in _EN_WORDS for w in words)
-    az = sum(w in _AZ_WORDS for w in words) + 0.5 * sum("ə" in w for w in words)
-    return "az" if az > en else "en"
+    """English or Azerbaijani: the same detector questions go through (app.langdetect)."""
+    return langdetect.detect(text).lang
 
 
 def join_lines(parts: list[str], corpus_text: str) -> str:
@@ -143,6 +160,19 @@ def _looks_like_heading(line: Line, width: float) -> bool:
     )
 
 
+def _is_heading(line: Line, nxt: Line | None, width: float) -> bool:
+    """Heading-like, and not the first line of a short paragraph that wrapped early.
+
+    Proportional fonts wrap a line well before the column width when a long word follows, so a
+    long "heading" whose next line carries on as body text is a paragraph's first line.
+    """
+    if not _looks_like_heading(line, width):
+        return False
+    if nxt is None or len(line.text.split()) < _LONG_HEADING_WORDS:
+        return True
+    return _looks_like_heading(nxt, width) or bool(_LIST_START.match(nxt.text))
+
+
 def group_blocks(lines: list[Line], corpus_text: str) -> list[Block]:
     """Group lines into headings and paragraphs."""
     if not lines:
@@ -159,10 +189,11 @@ def group_blocks(lines: list[Line], corpus_text: str) -> list[Block]:
             blocks.append(Block("paragraph", tuple(current), text))
         current = []
 
-    for line in lines:
+    for i, line in enumerate(lines):
         starts_new = bool(_LIST_START.match(line.text) or _KEYWORDS.match(line.text))
         after_sentence = not current or bool(_TERMINAL.search(current[-1].text))
-        if after_sentence and _looks_like_heading(line, width):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if after_sentence and _is_heading(line, nxt, width):
             flush()
             blocks.append(Block("heading", (line,), line.text))
             continue
@@ -193,25 +224,38 @@ def role_of(section: str) -> str | None:
     return next((role for role, names in ROLES.items() if name in names), None)
 
 
-def import_text(raw: str) -> ImportedDocument:
-    """Rebuild titled, sectioned, paged paragraphs; align abstract-like sections by language."""
+def import_text(raw: str, lang: str | None = None) -> ImportedDocument:
+    """Paragraphs from a text dump whose pages open with a line indented by one space."""
     lines = read_lines(raw)
-    blocks = group_blocks(lines, raw)
+    return _import(lines, raw, lines[-1].page if lines else 0, lang)
+
+
+def import_pages(pages: Sequence[str], lang: str | None = None) -> ImportedDocument:
+    """Paragraphs from text extracted page by page; ``lang`` forces one language for all."""
+    return _import(page_lines(pages), "\n".join(pages), len(pages), lang)
+
+
+def _import(lines: list[Line], text: str, pages: int, lang: str | None) -> ImportedDocument:
+    """Rebuild titled, sectioned, paged paragraphs; align abstract-like sections by language."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ImportError_(f"unknown language {lang!r} (expected one of {', '.join(LANGUAGES)})")
+    language_of = detect_language if lang is None else lambda _text: lang
+    blocks = group_blocks(lines, text)
     titles: dict[str, str] = {}
     section = ""
     pending: list[tuple[str, str, Block]] = []  # (lang, section, block)
     for block in blocks:
         if block.kind == "title":
-            titles.setdefault(detect_language(block.text), block.text)
+            titles.setdefault(language_of(block.text), block.text)
         elif block.kind == "heading":
             section = block.text
         else:
             keywords = _KEYWORDS.match(block.text)
             name = keywords.group(1).capitalize() if keywords else section or "Body"
-            pending.append((detect_language(block.text), name, block))
+            pending.append((language_of(block.text), name, block))
     if not pending:
         raise ImportError_("no paragraphs found")
-    return ImportedDocument(titles, lines[-1].page, tuple(_assign_ids(pending)))
+    return ImportedDocument(titles, pages, tuple(_assign_ids(pending)))
 
 
 def _assign_ids(pending: list[tuple[str, str, Block]]) -> list[ImportedParagraph]:

@@ -7,6 +7,7 @@ corpus agree on what is wrong, and a broken corpus never half-loads.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.corpus import textfile
@@ -28,18 +29,30 @@ META_FIELDS: dict[str, type | tuple[type, ...]] = {
 
 
 def load_corpus(root: Path) -> Corpus:
-    """Load every document under ``root``; raise `CorpusError` listing all problems if any."""
+    """Load every document under ``root``; raise `CorpusError` listing all errors if any.
+
+    Warnings (a paragraph without its translation yet, a byte order mark) do not stop loading.
+    """
     corpus, problems = check_corpus(root)
-    if problems:
-        raise CorpusError(problems)
+    errors = errors_in(problems)
+    if errors:
+        raise CorpusError(errors)
     return corpus
 
 
 def check_corpus(root: Path) -> tuple[Corpus, list[Problem]]:
-    """Load what can be loaded and collect every problem found on the way."""
-    problems: list[Problem] = []
+    """Load what can be loaded and collect every problem (errors and warnings) found on the way.
+
+    Each file is checked on its own, so one broken file never hides or multiplies the problems
+    of another: a bad meta.json still lets the paragraph files be checked, and a file that
+    cannot be read is not also reported as every other file's missing counterpart. A document
+    with errors is left out of the returned corpus; one with only warnings is in it.
+    """
+    if root.is_file():
+        return Corpus.of(()), [Problem(str(root), 0, "is a file, not a corpus folder")]
     if not root.is_dir():
         return Corpus.of(()), [Problem(str(root), 0, "corpus folder not found")]
+    problems: list[Problem] = []
     documents = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         doc, found = _load_document(folder)
@@ -51,28 +64,19 @@ def check_corpus(root: Path) -> tuple[Corpus, list[Problem]]:
     return Corpus.of(tuple(documents)), problems
 
 
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    """The problems that stop a corpus from loading (warnings do not)."""
+    return [p for p in problems if p.is_error]
+
+
 def _load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
     meta, problems = _read_meta(folder)
-    if meta is None:
+    files, found = _read_paragraph_files(folder, meta)
+    problems += found
+    problems += _check_alignment(files)
+    if meta is None or errors_in(problems):
         return None, problems
-    by_lang: dict[str, list[Paragraph]] = {}
-    for path in sorted(folder.glob("*.txt")):
-        lang = path.stem
-        if lang not in LANGUAGES:
-            problems.append(Problem(str(path), 0, f"unknown language {lang!r} (expected en or az)"))
-            continue
-        if lang not in meta["languages"]:
-            problems.append(
-                Problem(str(path), 0, f"language {lang!r} is not listed in {META} 'languages'")
-            )
-        paragraphs, found = _read_text_file(path, meta["id"], lang, meta["pages"])
-        problems.extend(found)
-        by_lang[lang] = paragraphs
-    for lang in meta["languages"]:
-        if lang not in by_lang:
-            problems.append(Problem(str(folder / f"{lang}.txt"), 0, "paragraph file missing"))
-    problems.extend(_check_alignment(by_lang))
-    paragraphs = tuple(p for lang in LANGUAGES for p in by_lang.get(lang, ()))
+    paragraphs = tuple(p for lang in LANGUAGES for p in files.by_lang.get(lang, ()))
     doc = Document(
         doc_id=meta["id"],
         title=dict(meta["title"]),
@@ -87,20 +91,92 @@ def _load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
+@dataclass(frozen=True)
+class _Files:
+    """What a document's paragraph files hold, and what alignment must not call missing."""
+
+    by_lang: dict[str, list[Paragraph]]
+    unreadable: set[str]  # languages whose file exists but cannot be read
+    rejected: dict[str, frozenset[str]]  # per language, ids present with a broken paragraph
+
+
+def _read_paragraph_files(folder: Path, meta: dict | None) -> tuple[_Files, list[Problem]]:
+    """Every ``<lang>.txt``, and the languages whose file exists but could not be read.
+
+    Without a usable meta.json the files are still parsed, against the folder name and without
+    a page limit, so their own problems show in the same run.
+    """
+    doc_id = meta["id"] if meta else folder.name
+    pages = meta["pages"] if meta else None
+    problems: list[Problem] = []
+    by_lang: dict[str, list[Paragraph]] = {}
+    unreadable: set[str] = set()
+    known: dict[str, frozenset[str]] = {}  # ids present but rejected, per language
+    for path in sorted(folder.glob("*.txt")):
+        lang = path.stem
+        if lang not in LANGUAGES:
+            problems.append(Problem(str(path), 0, f"unknown language {lang!r} (expected en or az)"))
+            continue
+        if meta is not None and lang not in meta["languages"]:
+            problems.append(
+                Problem(str(path), 0, f"language {lang!r} is not listed in {META} 'languages'")
+            )
+        paragraphs, rejected, found = _read_text_file(path, doc_id, lang, pages)
+        problems.extend(found)
+        if paragraphs is None:
+            unreadable.add(lang)
+        else:
+            by_lang[lang] = paragraphs
+            known[lang] = rejected
+    for lang in meta["languages"] if meta else ():
+        path = folder / f"{lang}.txt"
+        if not path.exists():
+            problems.append(Problem(str(path), 0, "paragraph file missing"))
+    return _Files(by_lang, unreadable, known), problems
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes, or the reason it cannot be read (never an OSError traceback)."""
+    if path.is_dir():
+        return None, Problem(str(path), 0, "is a directory, not a file")
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, Problem(str(path), 0, f"cannot be read ({exc.strerror or exc})")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text; a byte order mark is dropped with a warning instead of becoming text."""
+    name = str(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, f"not UTF-8 ({exc.reason} at byte {exc.start})")]
+    if text.startswith("\ufeff"):
+        message = "starts with a UTF-8 byte order mark (BOM), ignored; save as UTF-8 without BOM"
+        return text[1:], [Problem(name, 1, message, "warning")]
+    return text, []
+
+
 def _read_meta(folder: Path) -> tuple[dict | None, list[Problem]]:
     path = folder / META
     name = str(path)
-    if not path.is_file():
+    if not path.exists():
         return None, [Problem(name, 0, f"missing {META}")]
+    data, unreadable = _read_bytes(path)
+    if data is None:
+        return None, [unreadable] if unreadable else []
+    text, problems = _decode(path, data)
+    if text is None:
+        return None, problems
     try:
-        meta = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 1, f"not UTF-8 ({exc.reason} at byte {exc.start})")]
+        meta = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [Problem(name, exc.lineno, f"invalid JSON: {exc.msg}")]
+        return None, [*problems, Problem(name, exc.lineno, f"invalid JSON: {exc.msg}")]
     if not isinstance(meta, dict):
-        return None, [Problem(name, 1, "metadata must be a JSON object")]
-    problems = [
+        return None, [*problems, Problem(name, 1, "metadata must be a JSON object")]
+    problems += [
         Problem(
             name,
             1,
@@ -109,10 +185,10 @@ def _read_meta(folder: Path) -> tuple[dict | None, list[Problem]]:
         for key, kind in META_FIELDS.items()
         if key not in meta or not isinstance(meta[key], kind)
     ]
-    if problems:
+    if errors_in(problems):
         return None, problems
     problems += _check_meta_values(meta, folder, name)
-    return (None if problems else meta), problems
+    return (None if errors_in(problems) else meta), problems
 
 
 def _check_meta_values(meta: dict, folder: Path, name: str) -> list[Problem]:
@@ -135,15 +211,18 @@ def _check_meta_values(meta: dict, folder: Path, name: str) -> list[Problem]:
 
 
 def _read_text_file(
-    path: Path, doc_id: str, lang: str, pages: int
-) -> tuple[list[Paragraph], list[Problem]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [Problem(str(path), line, f"not UTF-8 ({exc.reason})")]
-    raws, problems = textfile.parse(text, str(path))
+    path: Path, doc_id: str, lang: str, pages: int | None
+) -> tuple[list[Paragraph] | None, frozenset[str], list[Problem]]:
+    """The file's paragraphs (None when it cannot be read at all), the ids of paragraphs found
+    but unusable, and its problems."""
+    data, unreadable = _read_bytes(path)
+    if data is None:
+        return None, frozenset(), [unreadable] if unreadable else []
+    text, decoding = _decode(path, data)
+    if text is None:
+        return None, frozenset(), decoding
+    parsed = textfile.parse_file(text, str(path))
+    raws, problems = parsed.paragraphs, decoding + list(parsed.problems)
     paragraphs: list[Paragraph] = []
     seen: dict[str, int] = {}
     for raw in raws:
@@ -155,7 +234,7 @@ def _read_text_file(
             )
             continue
         seen[raw.pid] = raw.line
-        if raw.page > pages:
+        if pages is not None and raw.page > pages:
             problems.append(
                 Problem(str(path), raw.line, f"page {raw.page} > document pages ({pages})")
             )
@@ -166,7 +245,7 @@ def _read_text_file(
                 Problem(str(path), raw.line, f"cannot be a translation from {raw.source_lang!r}")
             )
         paragraphs.append(_paragraph(raw, doc_id, lang, str(path)))
-    return paragraphs, problems
+    return paragraphs, parsed.rejected, problems
 
 
 def _paragraph(raw: textfile.RawParagraph, doc_id: str, lang: str, file: str) -> Paragraph:
@@ -189,46 +268,41 @@ def _paragraph(raw: textfile.RawParagraph, doc_id: str, lang: str, file: str) ->
     )
 
 
-def _check_alignment(by_lang: dict[str, list[Paragraph]]) -> list[Problem]:
-    """Every paragraph needs its counterpart with the same number of sentences."""
+def _check_alignment(files: _Files) -> list[Problem]:
+    """Pairs must agree in sentence count; a paragraph not yet translated is only a warning.
+
+    Languages whose file could not be read, and paragraphs whose header is broken, are left
+    out: they are unknown, not missing, and their own problem already says why.
+    """
+    maps = {lang: {p.pid: p for p in ps} for lang, ps in files.by_lang.items()}
     problems: list[Problem] = []
-    if len(by_lang) < 2:
-        return problems
-    maps = {lang: {p.pid: p for p in ps} for lang, ps in by_lang.items()}
-    for lang, paragraphs in by_lang.items():
+    for lang, paragraphs in files.by_lang.items():
         for p in paragraphs:
-            for other, index in maps.items():
-                if other == lang:
+            for other in LANGUAGES:
+                if other == lang or other in files.unreadable:
                     continue
-                twin = index.get(p.pid)
-                if twin is None:
-                    problems.append(
-                        Problem(p.file, p.line, f"[{p.pid}] has no {other} counterpart")
-                    )
-                elif lang < other and len(twin.sentences) != len(p.sentences):
-                    problems.append(
-                        Problem(
-                            p.file,
-                            p.line,
-                            f"[{p.pid}] has {len(p.sentences)} sentences but its {other} version "
-                            f"({twin.file}:{twin.line}) has {len(twin.sentences)}",
-                        )
-                    )
-                elif p.source_lang == other and twin.origin != "original":
-                    problems.append(
-                        Problem(
-                            p.file,
-                            p.line,
-                            f"[{p.pid}] is translated from {other}, "
-                            f"but the {other} version is not an original",
-                        )
-                    )
-            if p.origin == "translation" and p.source_lang not in maps:
-                problems.append(
-                    Problem(
-                        p.file,
-                        p.line,
-                        f"[{p.pid}] translated from {p.source_lang}, which is missing",
-                    )
-                )
+                if p.pid in files.rejected.get(other, frozenset()):
+                    continue
+                problems += _check_pair(p, maps.get(other, {}).get(p.pid), other)
     return problems
+
+
+def _check_pair(p: Paragraph, twin: Paragraph | None, other: str) -> list[Problem]:
+    if twin is None:
+        if p.source_lang == other:
+            message = f"[{p.pid}] is translated from {other}, but there is no {other} version"
+            return [Problem(p.file, p.line, message)]
+        return [Problem(p.file, p.line, f"[{p.pid}] has no {other} version yet", "warning")]
+    if p.lang < other and len(twin.sentences) != len(p.sentences):
+        return [
+            Problem(
+                p.file,
+                p.line,
+                f"[{p.pid}] has {len(p.sentences)} sentences but its {other} version "
+                f"({twin.file}:{twin.line}) has {len(twin.sentences)}",
+            )
+        ]
+    if p.source_lang == other and twin.origin != "original":
+        message = f"[{p.pid}] is translated from {other}, but the {other} version is no original"
+        return [Problem(p.file, p.line, message)]
+    return []

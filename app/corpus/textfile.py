@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from app.errors import Problem
 
 _HEADER = re.compile(r"^\[(?P<pid>[^\]]*)\](?P<rest>.*)$")
+# "[p9 page=1 ..." with the closing bracket forgotten: a header, not a line of text.
+_UNCLOSED = re.compile(r"^\[(?P<pid>[^\s\]]+)(?:\s+(?P<rest>[^\]]*=[^\]]*))?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 FIELDS = ("page", "section", "origin")
 
@@ -39,10 +41,27 @@ class RawParagraph:
     line: int
 
 
+@dataclass(frozen=True)
+class ParsedFile:
+    """A parsed paragraph file. ``rejected``: ids whose paragraph is present but unusable (a
+    bad header, no text): the other language must not also call them missing."""
+
+    paragraphs: tuple[RawParagraph, ...]
+    problems: tuple[Problem, ...]
+    rejected: frozenset[str]
+
+
 def parse(text: str, filename: str) -> tuple[list[RawParagraph], list[Problem]]:
     """Parse a paragraph file, collecting every problem instead of stopping at the first."""
+    parsed = parse_file(text, filename)
+    return list(parsed.paragraphs), list(parsed.problems)
+
+
+def parse_file(text: str, filename: str) -> ParsedFile:
+    """`parse`, also naming the ids of paragraphs that were found but could not be used."""
     paragraphs: list[RawParagraph] = []
     problems: list[Problem] = []
+    rejected: set[str] = set()
     header: tuple[int, dict[str, object]] | None = None
     body: list[str] = []
 
@@ -51,10 +70,12 @@ def parse(text: str, filename: str) -> tuple[list[RawParagraph], list[Problem]]:
         if header is not None:
             line, fields = header
             joined = " ".join(part.strip() for part in body).strip()
-            if not joined:
+            if not joined and not fields.get("unclosed"):
                 problems.append(Problem(filename, line, f"paragraph [{fields['pid']}] has no text"))
-            elif fields.get("ok"):
+            if joined and fields.get("ok"):
                 paragraphs.append(_raw(fields, joined, line))
+            else:
+                rejected.add(str(fields["pid"]))
         header, body = None, []
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -69,6 +90,12 @@ def parse(text: str, filename: str) -> tuple[list[RawParagraph], list[Problem]]:
             fields, found = _parse_header(stripped, filename, number)
             problems.extend(found)
             header = (number, fields)
+        elif unclosed := _UNCLOSED.match(stripped):
+            close()  # its text must not run on into the previous paragraph
+            pid = unclosed.group("pid")
+            message = f"malformed header: no ']' after the paragraph id [{pid}"
+            problems.append(Problem(filename, number, message))
+            header = (number, {"pid": pid, "ok": False, "unclosed": True})
         elif header is None:
             problems.append(
                 Problem(filename, number, "text outside a paragraph: missing [id] header line")
@@ -76,7 +103,7 @@ def parse(text: str, filename: str) -> tuple[list[RawParagraph], list[Problem]]:
         else:
             body.append(stripped)
     close()
-    return paragraphs, problems
+    return ParsedFile(tuple(paragraphs), tuple(problems), frozenset(rejected))
 
 
 def _raw(fields: dict[str, object], text: str, line: int) -> RawParagraph:
