@@ -47,6 +47,7 @@ class LiveAnswerer:
         when the user has a model)."""
         self.config, self.embedder, self._report = config, embedder, report
         self._wrap = wrap
+        self.streams = wrap is not None  # the wrapped answerer takes ``on_token``
         self._lock = threading.Lock()
         self._retired: list[_Generation] = []
         self._stamp: Stamp | None = stamp(config.index_dir)

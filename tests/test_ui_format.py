@@ -330,6 +330,33 @@ def test_question_is_shown_then_answered_with_history(fake: FakeAnswerer, corpus
     assert [t for t, _ in reply.state.turns] == [1, 2]
 
 
+class StreamingAnswerer(FakeAnswerer):
+    streams = True
+
+    def ask(self, question: str, **kwargs: object) -> Answer:
+        for piece in ("It was ", "in <b>1994</b> ", "[1]."):
+            kwargs["on_token"](piece)
+        return super().ask(question, **{k: v for k, v in kwargs.items() if k != "on_token"})
+
+
+def test_a_model_answer_streams_then_the_verified_answer_replaces_it(corpus) -> None:
+    h = Handlers(StreamingAnswerer(), corpus)
+    state = h.start("When?", ChatState(), "en").state
+    steps = list(h.respond_stream(state, "auto", "en"))
+    partial = [s.state.messages[-1]["content"] for s in steps[:-1]]
+    assert len(partial) == 3 and partial[-1].startswith("It was in &lt;b&gt;1994&lt;/b&gt;")
+    assert all(s.sources is None for s in steps[:-1])  # the sources panel waits for the answer
+    final = steps[-1]
+    assert final.sources is not None and len(final.state.turns) == 1
+    assert len(final.state.messages) == len(state.messages) + 1  # the stream was replaced
+
+
+def test_an_extractive_answer_is_one_step(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    steps = list(h.respond_stream(h.start("When?", ChatState(), "en").state, "auto", "en"))
+    assert len(steps) == 1 and "on_token" not in fake.calls[0][1]
+
+
 def test_long_question_is_trimmed_then_answered(fake: FakeAnswerer, corpus) -> None:
     h = Handlers(fake, corpus)
     state = h.start("Iran? " + "more " * 1000, ChatState(), "en").state

@@ -35,6 +35,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 class GenerativeAnswerer:
     """Same ``ask`` as `Answerer`, plus ``on_token`` (streaming) and ``stop`` (a stop button)."""
 
+    streams = True
+
     def __init__(self, answerer: Answerer, settings: LLMSettings, model: Any = None):
         self.extractive = answerer
         self.settings = settings

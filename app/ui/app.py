@@ -5,6 +5,7 @@ HTML in ``format``/``browse``, looks in ``theme`` and ``app/data/ui.*``."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -147,9 +148,9 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
             r = h.start(text, st, ui_lang(lang))
             return r.state, r.state.messages, r.notice, "" if r.state.pending else SKIP()
 
-        def respond(st: ChatState, alang: str, lang: str) -> tuple:
-            r = h.respond(st, alang, ui_lang(lang))
-            return r.state, r.state.messages, SKIP() if r.sources is None else r.sources
+        def respond(st: ChatState, alang: str, lang: str) -> Iterator[tuple]:
+            for r in h.respond_stream(st, alang, ui_lang(lang)):  # one step unless a model writes
+                yield r.state, r.state.messages, SKIP() if r.sources is None else r.sources
 
         ask_out = [state, chatbot, notice, question]
         then = {

@@ -4,8 +4,10 @@ the layout so tests can drive a session without a browser or a server."""
 
 from __future__ import annotations
 
+import queue
 import threading
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -16,6 +18,7 @@ from app.session import log
 from app.ui import browse
 from app.ui.format import (
     answer_markdown,
+    escape_markdown,
     notice_markdown,
     parse_paragraph_ref,
     prepare_question,
@@ -68,8 +71,32 @@ class Handlers:
         messages = [*state.messages, {"role": "user", "content": user_markdown(question)}]
         return Reply(replace(state, messages=messages, pending=(question, trimmed)))
 
-    def respond(self, state: ChatState, answer_lang: str, ui: str) -> Reply:
-        """Answer the pending question; any failure becomes a friendly message in the chat."""
+    def respond_stream(self, state: ChatState, answer_lang: str, ui: str) -> Iterator[Reply]:
+        """`respond`, showing the model's words as they arrive when a model writes the answer;
+        the verified answer then replaces the stream, with its markers and sources."""
+        if state.pending is None or not getattr(self.answerer, "streams", False):
+            yield self.respond(state, answer_lang, ui)
+            return
+        pieces: queue.Queue[str | None] = queue.Queue()
+        done: list[Reply] = []
+
+        def work() -> None:
+            try:
+                done.append(self.respond(state, answer_lang, ui, on_token=pieces.put))
+            finally:
+                pieces.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        text = ""
+        while (piece := pieces.get()) is not None:
+            text += piece
+            partial = {"role": "assistant", "content": escape_markdown(text) + " …"}
+            yield Reply(replace(state, messages=[*state.messages, partial]))
+        yield done[0]
+
+    def respond(self, state: ChatState, answer_lang: str, ui: str, **extra: Any) -> Reply:
+        """Answer the pending question; any failure becomes a friendly message in the chat.
+        ``extra`` goes to the answerer (``on_token`` for a streaming one)."""
         if state.pending is None:
             return Reply(state)
         question, trimmed = state.pending
@@ -78,7 +105,7 @@ class Handlers:
             # earlier answers, not just questions: a follow-up after an abstention is resolved
             # only when it cannot stand alone (app.answering.followup)
             history = [answer for _, answer in state.turns]
-            answer = self.ask(question, lang=lang, history=history)
+            answer = self.ask(question, lang=lang, history=history, **extra)
             turn = len(state.turns) + 1
             content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
             turns = [*state.turns, (turn, replace(answer, hits=()))]
