@@ -78,6 +78,7 @@ def test_valid_corpus_loads_with_alignment(tmp_path: Path) -> None:
         "pages": 2,
         "translated": {"en": 1, "az": 1},
         "untranslated": {"en": 0, "az": 0},
+        "stale": {"en": 0, "az": 0},
     }
 
 
@@ -172,6 +173,7 @@ def test_cli_stats_and_dump(tmp_path: Path, capsys) -> None:
         "page",
         "section",
         "origin",
+        "stale",
         "counterpart",
         "text",
         "sentences",

@@ -1,4 +1,4 @@
-"""``menbe corpus import|validate|stats|dump``."""
+"""``menbe corpus import|validate|stats|dump|translations``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ from pathlib import Path
 from app.corpus import Corpus, Paragraph, check_corpus, load_corpus
 from app.corpus.importer import ImportedDocument, import_pages, import_text
 from app.corpus.pdf import is_pdf, read_pages
+from app.corpus.translations import (
+    export_rows,
+    import_translations,
+    other_language,
+    stamp,
+    write_tsv,
+)
 from app.corpus.writer import write_imported
 from app.errors import ImportError_
 
@@ -41,6 +48,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     dump = csub.add_parser("dump", help="print every paragraph")
     dump.add_argument("--jsonl", action="store_true", help="one JSON object per line (default)")
     dump.set_defaults(handler=_dump)
+    _register_translations(csub)
+
+
+def _register_translations(csub: argparse._SubParsersAction) -> None:
+    tr = csub.add_parser("translations", help="keep translations in step with their originals")
+    tsub = tr.add_subparsers(dest="translations_command", metavar="ACTION", required=True)
+
+    st = tsub.add_parser("stamp", help="record the original's hash in untracked translations")
+    st.add_argument("--doc", dest="doc", help="only this document")
+    st.add_argument(
+        "--accept-stale",
+        action="store_true",
+        help="also re-stamp stale translations (you checked they still match their original)",
+    )
+    st.set_defaults(handler=_stamp)
+
+    ex = tsub.add_parser("export", help="write untranslated and stale paragraphs as a TSV")
+    ex.add_argument("--to", required=True, choices=("en", "az"), dest="target")
+    ex.add_argument("--doc", dest="doc", help="only this document")
+    ex.add_argument("file", type=Path, help="the TSV to write (one source sentence per row)")
+    ex.set_defaults(handler=_export)
+
+    im = tsub.add_parser("import", help="write a filled-in TSV back into the corpus files")
+    im.add_argument("file", type=Path, help="a TSV made by `translations export`")
+    im.set_defaults(handler=_import_translations)
 
 
 def _config(args: argparse.Namespace):
@@ -112,7 +144,8 @@ def stats(corpus: Corpus) -> dict:
     """The figures `menbe corpus stats` prints.
 
     ``translated`` counts the versions in each language that are translations; ``untranslated``
-    counts the paragraphs that have no version in that language yet.
+    counts the paragraphs that have no version in that language yet; ``stale`` the translations
+    whose original changed since (those left out as misaligned count as untranslated).
     """
     langs = ("en", "az")
     paragraphs = list(corpus.paragraphs())
@@ -127,6 +160,7 @@ def stats(corpus: Corpus) -> dict:
             lang: sum(p.lang == lang and p.translated for p in paragraphs) for lang in langs
         },
         "untranslated": {lang: len(every - ids_by_lang[lang]) for lang in langs},
+        "stale": {lang: sum(p.lang == lang and p.stale for p in paragraphs) for lang in langs},
     }
 
 
@@ -143,6 +177,8 @@ def _stats(args: argparse.Namespace) -> int:
         u = figures["untranslated"]
         print(f"translated     en {t['en']}, az {t['az']}  (versions that are translations)")
         print(f"untranslated   en {u['en']}, az {u['az']}  (paragraphs with no version in it yet)")
+        st = figures["stale"]
+        print(f"stale          en {st['en']}, az {st['az']}  (translations whose original changed)")
     return 0
 
 
@@ -155,6 +191,7 @@ def dump_record(corpus: Corpus, p: Paragraph) -> dict:
         "page": p.page,
         "section": p.section,
         "origin": f"translation:{p.source_lang}" if p.translated else "original",
+        "stale": p.stale,
         "counterpart": {"lang": twin.lang, "paragraph": twin.pid} if twin else None,
         "text": p.text,
         "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in p.sentences],
@@ -165,4 +202,39 @@ def _dump(args: argparse.Namespace) -> int:
     corpus = load_corpus(_config(args).corpus_dir)
     for p in corpus.paragraphs():
         print(json.dumps(dump_record(corpus, p), ensure_ascii=False))
+    return 0
+
+
+def _stamp(args: argparse.Namespace) -> int:
+    stamped = stamp(_config(args).corpus_dir, args.doc, accept_stale=args.accept_stale)
+    for s in stamped:
+        print(f"{s.file}:{s.line}: [{s.pid}] stamped{' (was stale)' if s.was_stale else ''}")
+    print(f"Stamped {len(stamped)} translation(s).")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    corpus = load_corpus(_config(args).corpus_dir)
+    rows = export_rows(corpus, args.target, args.doc)
+    write_tsv(rows, args.file, other_language(args.target), args.target)
+    paragraphs = len({(r.doc, r.pid) for r in rows})
+    if not rows:
+        print(f"Nothing to translate into {args.target}: wrote only the header row to {args.file}.")
+        return 0
+    stale = len({(r.doc, r.pid) for r in rows if r.status == "stale"})
+    print(
+        f"Wrote {len(rows)} sentence(s) of {paragraphs} paragraph(s) ({stale} stale) to "
+        f"{args.file}. Fill in the {args.target} column, then "
+        f"`menbe corpus translations import {args.file}`."
+    )
+    return 0
+
+
+def _import_translations(args: argparse.Namespace) -> int:
+    done = import_translations(_config(args).corpus_dir, args.file)
+    replaced = sum(d.replaced for d in done)
+    print(
+        f"Imported {len(done)} paragraph translation(s): {len(done) - replaced} new, "
+        f"{replaced} replacing a stale one. Check with `menbe corpus validate`."
+    )
     return 0

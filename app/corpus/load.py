@@ -7,7 +7,7 @@ corpus agree on what is wrong, and a broken corpus never half-loads.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.corpus import textfile
@@ -76,7 +76,7 @@ def _load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
     problems += _check_alignment(files)
     if meta is None or errors_in(problems):
         return None, problems
-    paragraphs = tuple(p for lang in LANGUAGES for p in files.by_lang.get(lang, ()))
+    paragraphs = _mark_stale(tuple(p for lang in LANGUAGES for p in files.by_lang.get(lang, ())))
     doc = Document(
         doc_id=meta["id"],
         title=dict(meta["title"]),
@@ -265,7 +265,25 @@ def _paragraph(raw: textfile.RawParagraph, doc_id: str, lang: str, file: str) ->
         sentences=sentences,
         file=file,
         line=raw.line,
+        source_hash=raw.source_hash,
     )
+
+
+def _mark_stale(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+    """Flag the translations whose original changed since, so the UI can badge them.
+
+    A stale translation whose sentences no longer line up with the original's is left out:
+    citations highlight sentence *i* of both versions, which would point at the wrong text.
+    """
+    by_key = {(p.pid, p.lang): p for p in paragraphs}
+    kept = []
+    for p in paragraphs:
+        original = by_key.get((p.pid, p.source_lang)) if p.source_lang else None
+        if original is None or not p.is_stale_against(original):
+            kept.append(p)
+        elif len(original.sentences) == len(p.sentences):
+            kept.append(replace(p, stale=True))
+    return tuple(kept)
 
 
 def _check_alignment(files: _Files) -> list[Problem]:
@@ -294,15 +312,33 @@ def _check_pair(p: Paragraph, twin: Paragraph | None, other: str) -> list[Proble
             return [Problem(p.file, p.line, message)]
         return [Problem(p.file, p.line, f"[{p.pid}] has no {other} version yet", "warning")]
     if p.lang < other and len(twin.sentences) != len(p.sentences):
-        return [
-            Problem(
-                p.file,
-                p.line,
-                f"[{p.pid}] has {len(p.sentences)} sentences but its {other} version "
-                f"({twin.file}:{twin.line}) has {len(twin.sentences)}",
-            )
-        ]
+        return [_misaligned(p, twin)]
     if p.source_lang == other and twin.origin != "original":
         message = f"[{p.pid}] is translated from {other}, but the {other} version is no original"
         return [Problem(p.file, p.line, message)]
+    if p.source_lang == other and p.is_stale_against(twin):
+        message = f"[{p.pid}] {p.lang} translation is stale (the {other} original changed)"
+        return [Problem(p.file, p.line, message, "warning")]
     return []
+
+
+def _misaligned(p: Paragraph, twin: Paragraph) -> Problem:
+    """Differing sentence counts: an error, unless the original was edited after translating.
+
+    Then the translation is only stale: it is left out of the corpus (see `_mark_stale`) until
+    re-translated, so a curator can still load, export and re-import it.
+    """
+    for translation, original in ((p, twin), (twin, p)):
+        if translation.source_lang == original.lang and translation.is_stale_against(original):
+            message = (
+                f"[{p.pid}] {translation.lang} translation is stale (the {original.lang} original "
+                f"changed) and no longer aligned ({len(translation.sentences)} sentences, the "
+                f"original has {len(original.sentences)}): left out until re-translated"
+            )
+            return Problem(translation.file, translation.line, message, "warning")
+    return Problem(
+        p.file,
+        p.line,
+        f"[{p.pid}] has {len(p.sentences)} sentences but its {twin.lang} version "
+        f"({twin.file}:{twin.line}) has {len(twin.sentences)}",
+    )

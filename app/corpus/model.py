@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 LANGUAGES = ("en", "az")
+HASH_LENGTH = 8
+
+
+def version_hash(text: str) -> str:
+    """A short fingerprint of a paragraph's text, recorded by its translations.
+
+    It is taken over the words with whitespace runs made single spaces, so re-wrapping lines or
+    re-spacing in the file never makes a translation stale; changing a word or a mark does.
+    """
+    words = " ".join(text.split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,10 @@ class Paragraph:
     sentences: tuple[Sentence, ...]
     file: str = ""
     line: int = 0
+    # For a translation: the `version_hash` of the original it was made from (None: not tracked).
+    source_hash: str | None = None
+    # True when the original's text no longer has ``source_hash``: the translation needs redoing.
+    stale: bool = False
 
     @property
     def key(self) -> str:
@@ -42,6 +58,21 @@ class Paragraph:
     @property
     def translated(self) -> bool:
         return self.origin == "translation"
+
+    @property
+    def origin_field(self) -> str:
+        """The header's ``origin=`` value: ``original`` or ``translation:<lang>[@<hash>]``."""
+        if not self.translated:
+            return "original"
+        suffix = f"@{self.source_hash}" if self.source_hash else ""
+        return f"translation:{self.source_lang}{suffix}"
+
+    def is_stale_against(self, original: Paragraph) -> bool:
+        """Whether this translation was made from another text than ``original`` has now.
+
+        A translation that records no hash is "not tracked" and never stale.
+        """
+        return bool(self.source_hash) and self.source_hash != version_hash(original.text)
 
 
 @dataclass(frozen=True)

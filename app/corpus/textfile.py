@@ -2,14 +2,16 @@
 
 A paragraph starts with a header line and runs until the next blank line::
 
-    [p07] page=3 section="Research" origin=translation:en
+    [p07] page=3 section=Tədqiqat origin=translation:en@1a2b3c4d
     Birinci cümlə.
     İkinci cümlə.
 
 The header keeps what a curator must see and preserve: the stable id (shared by the English and
 Azerbaijani versions), the page, the section and whether the text is an original or a translation
-(and from which language). Text lines are joined with single spaces, so writing one sentence per
-line keeps diffs readable without changing the text. Lines starting with ``#`` are comments.
+(and from which language: ``translation:en@1a2b3c4d`` also records a hash of the original's text
+as it was when translated, so an edit of the original shows the translation as stale). Text
+lines are joined with single spaces, so writing one sentence per line keeps diffs readable
+without changing the text. Lines starting with ``#`` are comments.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _HEADER = re.compile(r"^\[(?P<pid>[^\]]*)\](?P<rest>.*)$")
 # "[p9 page=1 ..." with the closing bracket forgotten: a header, not a line of text.
 _UNCLOSED = re.compile(r"^\[(?P<pid>[^\s\]]+)(?:\s+(?P<rest>[^\]]*=[^\]]*))?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_HASH = re.compile(r"^[0-9a-f]{8}$")
 FIELDS = ("page", "section", "origin")
 
 
@@ -39,6 +42,7 @@ class RawParagraph:
     source_lang: str | None
     text: str
     line: int
+    source_hash: str | None = None  # the original's version_hash, for a tracked translation
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def parse_file(text: str, filename: str) -> ParsedFile:
 def _raw(fields: dict[str, object], text: str, line: int) -> RawParagraph:
     origin = str(fields["origin"])
     kind, _, source = origin.partition(":")
+    source, _, digest = source.partition("@")
     return RawParagraph(
         pid=str(fields["pid"]),
         page=int(fields["page"]),  # type: ignore[call-overload]
@@ -117,6 +122,7 @@ def _raw(fields: dict[str, object], text: str, line: int) -> RawParagraph:
         source_lang=source or None,
         text=text,
         line=line,
+        source_hash=digest or None,
     )
 
 
@@ -164,19 +170,26 @@ def _check_values(fields: dict[str, object], bad) -> None:
     origin = fields.get("origin")
     if origin is not None:
         kind, _, source = str(origin).partition(":")
+        lang, at, digest = source.partition("@")
         if kind == "original" and not source:
             return
-        if kind == "translation" and source:
+        if kind == "translation" and lang and (not at or _HASH.match(digest)):
             return
-        bad(f"origin must be 'original' or 'translation:<lang>', not {origin!r}")
+        bad(f"origin must be 'original' or 'translation:<lang>[@<8 hex digits>]', not {origin!r}")
 
 
 def format_paragraph(
     pid: str, page: int, section: str, origin: str, sentences: Iterable[str]
 ) -> str:
     """Write one paragraph in file form, one sentence per line."""
-    header = f"[{pid}] page={page} section={shlex.quote(section)} origin={origin}"
+    header = f"[{pid}] page={page} section={_quote(section)} origin={origin}"
     return "\n".join([header, *sentences]) + "\n"
+
+
+def _quote(value: str) -> str:
+    """Quote only what shlex would split or unquote, so ``section=Tədqiqat`` stays readable."""
+    plain = value and not any(c.isspace() or c in "'\"\\#]" for c in value)
+    return value if plain else shlex.quote(value)
 
 
 def file_header(doc_id: str, lang: str) -> str:
@@ -184,7 +197,7 @@ def file_header(doc_id: str, lang: str) -> str:
     return (
         f"# Mənbə corpus — document {doc_id}, language {lang}.\n"
         "# Each paragraph: a header line\n"
-        "#   [id] page=N section=NAME origin=original|translation:LANG\n"
+        "#   [id] page=N section=NAME origin=original|translation:LANG@HASH\n"
         "# then its text (one sentence per line by convention), then a blank line.\n"
         "# Keep ids stable: the other language's version of a paragraph uses the same id.\n"
         "# Check with `menbe corpus validate`.\n\n"
