@@ -19,6 +19,7 @@ class Config:
     model: str = DEFAULT_MODEL
     model_dir: Path = Path.home() / ".cache" / "menbe" / "models"
     device: str = "auto"
+    embed_backend: str = "auto"  # auto | onnx | onnx-int8 | torch (app.embedding.BACKENDS)
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "menbe"
@@ -35,6 +36,7 @@ class Config:
             "model": env.get("MENBE_EMBED_MODEL", base.model),
             "model_dir": Path(env.get("MENBE_MODEL_DIR", str(base.model_dir))),
             "device": env.get("MENBE_DEVICE", base.device),
+            "embed_backend": env.get("MENBE_EMBED_BACKEND", base.embed_backend),
             "chroma_host": env.get("MENBE_CHROMA_HOST") or None,
             "chroma_port": int(env.get("MENBE_CHROMA_PORT", str(base.chroma_port))),
             "collection": env.get("MENBE_COLLECTION", base.collection),

@@ -20,7 +20,12 @@ def load_embedder(config: Config, report: Callable[[str], None] = log) -> Any:
     from app.embedding import EmbedSettings
     from app.embedding import load_embedder as load
 
-    settings = EmbedSettings(model=config.model, model_dir=config.model_dir, device=config.device)
+    settings = EmbedSettings(
+        model=config.model,
+        model_dir=config.model_dir,
+        device=config.device,
+        backend=config.embed_backend,
+    )
     return load(settings, report=report)
 
 

@@ -26,7 +26,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _sections() -> list[tuple[str, Callable[[Context], list[Figure]]]]:
     """In execution order: indexing first, since it builds the index the others query."""
-    from benchmarks import baseline, gpu, indexing, query, scale, startup
+    from benchmarks import backends, baseline, gpu, indexing, query, scale, startup
 
     return [
         (indexing.SECTION, indexing.run),
@@ -35,6 +35,7 @@ def _sections() -> list[tuple[str, Callable[[Context], list[Figure]]]]:
         (scale.SECTION, scale.run),
         (startup.SECTION, startup.run),
         (gpu.SECTION, gpu.run),
+        (backends.SECTION, backends.run),
     ]
 
 
@@ -57,7 +58,7 @@ def machine() -> dict[str, Any]:
     if meminfo.is_file():
         total_kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         out["ram_gib"] = round(total_kb / 2**20, 1)
-    for name in ("torch", "chromadb", "sentence_transformers", "numpy", "scipy"):
+    for name in ("torch", "chromadb", "sentence_transformers", "onnxruntime", "numpy", "scipy"):
         try:
             out[name] = __import__(name).__version__
         except Exception:  # a missing optional package is just not listed
@@ -68,7 +69,13 @@ def machine() -> dict[str, Any]:
     out["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     out["env"] = {
         k: os.environ[k]
-        for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS", "MENBE_EMBED_MODEL")
+        for k in (
+            "OMP_NUM_THREADS",
+            "OMP_WAIT_POLICY",
+            "MKL_NUM_THREADS",
+            "MENBE_EMBED_MODEL",
+            "MENBE_EMBED_BACKEND",
+        )
         if k in os.environ
     }
     out["git_commit"] = _git("rev-parse", "HEAD")
@@ -121,6 +128,9 @@ def markdown(figures: Sequence[Figure]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # As `menbe` does (app/cli/__init__.py): in-process torch figures then match the app's, and
+    # section 7 compares ONNX with the torch path users actually get on a shared machine.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer questions and sizes (< 3 min)")
     parser.add_argument(

@@ -56,12 +56,14 @@ def _env(ctx: Context) -> dict[str, str]:
     }
 
 
-def _ask_once(ctx: Context) -> tuple[float, float, bool]:
+def _ask_once(ctx: Context, backend: str | None = None) -> tuple[float, float, bool]:
+    """``backend`` sets MENBE_EMBED_BACKEND for this run (section 7 compares them)."""
+    env = _env(ctx) | ({"MENBE_EMBED_BACKEND": backend} if backend else {})
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "ask", QUESTION, "--json"],
         cwd=ROOT,
-        env=_env(ctx),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

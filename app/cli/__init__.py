@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", dest="index_dir", help="index folder (MENBE_INDEX_DIR)")
     parser.add_argument("--model", help="embedding model: name or path (MENBE_EMBED_MODEL)")
     parser.add_argument("--device", help="auto, cpu, cuda, ... (MENBE_DEVICE)")
+    parser.add_argument(
+        "--backend",
+        dest="embed_backend",
+        help="embedding runtime: auto, onnx, onnx-int8 or torch (MENBE_EMBED_BACKEND)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     corpus.register(sub)
     query.register(sub)
@@ -76,6 +81,7 @@ def config_from(args: argparse.Namespace):
         index_dir=_path(args.index_dir),
         model=args.model,
         device=args.device,
+        embed_backend=args.embed_backend,
     )
 
 

