@@ -76,8 +76,10 @@ def expect(target: Any) -> Any:
 class Page:
     """A page of the app that records dialogs and any request leaving the machine."""
 
-    def __init__(self, browser: Any, server: Server, query: str = ""):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    def __init__(
+        self, browser: Any, server: Server, query: str = "", size: tuple[int, int] = (1400, 1000)
+    ):
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         self.page.set_default_timeout(TIMEOUT_MS)
         self.dialogs: list[str] = []
         self.outside: list[str] = []
@@ -180,7 +182,7 @@ def test_original_is_one_click_away_with_the_aligned_sentence(
     original.locator("summary").click()
     assert mark.is_visible()
     expect(mark).to_be_in_viewport()
-    assert original.locator("summary").inner_text() == "Show original (en)"
+    assert original.locator("summary").inner_text() == "Show original (English)"
     assert original.locator(".menbe-para").get_attribute("lang") == "en"
     # the English original of the Azerbaijani answer is the English answer's sentence
     assert mark.inner_text() == cited_sentences(chat["en"])[1][0]
@@ -239,6 +241,97 @@ def test_interface_switches_to_azerbaijani(
     question = page.page.locator("#menbe-question textarea")
     expect(question).to_have_attribute("placeholder", "Sualınızı yazın…")
     expect(page.page.locator("#menbe-answer-lang")).to_contain_text("Cavab dili")
-    page.ask("Bəs Gürcüstanla münasibətlər necə idi?")
+    bot = page.ask("Bəs Gürcüstanla münasibətlər necə idi?")
     page.shot(screenshots, "07-interface-az")
+    meta = bot.locator("sub").inner_text()
+    assert "axtarış" in meta and "etibarlılıq" in meta
+    for english in ("retrieval", "confidence", "read as", "p. "):
+        assert english not in meta
+    expect(page.page.locator("#menbe-footer")).to_contain_text("API ilə istifadə")
+    # switching back redraws what is already on screen: the answer's meta line and the panel
+    page.page.locator("#menbe-ui-lang label", has_text="EN").click()
+    expect(bot.locator("sub")).to_contain_text("retrieval")
+    expect(page.page.locator("#menbe-sources .menbe-meta").first).to_contain_text("retrieval")
+    expect(page.page.locator("#menbe-sources .menbe-panel-title")).to_have_text("Sources")
     page.page.close()
+
+
+def test_share_link_in_azerbaijani_lists_the_paragraphs_page(
+    browser: Any, ui_server: Server, screenshots: Path
+) -> None:
+    page = Page(browser, ui_server, "?p=heydar-aliyev-regional-relations/p35&lang=az")
+    focus = page.page.locator("#menbe-browser .menbe-focus")
+    focus.wait_for()
+    assert focus.get_attribute("id") == "para-heydar-aliyev-regional-relations-p35"
+    heading = page.page.locator("#menbe-browser h4.menbe-sub", has_text="Səhifə")
+    expect(heading).to_have_text("Səhifə 7")
+    expect(page.page.locator("#menbe-page input")).to_have_value("7")
+    expect(page.page.get_by_role("tab", name="Korpus")).to_have_count(1)
+    expect(page.page.locator("#menbe-ref")).to_contain_text("Paraqraf id")
+    page.shot(screenshots, "08-shared-az-page")
+    page.page.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?p=garbage", "use the form document/paragraph"),
+        ("?p=heydar-aliyev-regional-relations/p999", "No such paragraph"),
+    ],
+)
+def test_a_bad_link_shows_a_message_where_the_user_lands(
+    browser: Any, ui_server: Server, screenshots: Path, query: str, expected: str
+) -> None:
+    page = Page(browser, ui_server, query)
+    notice = page.page.locator("#menbe-browser .menbe-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(expected)
+    if "p999" in query:
+        assert "use the form" not in notice.inner_text()
+    page.shot(screenshots, f"09-bad-link-{'missing' if 'p999' in query else 'garbage'}")
+    page.page.close()
+
+
+# -- phone and laptop sizes: no sideways scrolling, a tapped marker's card and highlight in view --
+
+SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
+OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def sized(request: pytest.FixtureRequest, browser: Any, ui_server: Server) -> Any:
+    page = Page(browser, ui_server, size=SIZES[request.param])
+    yield request.param, page
+    page.page.close()
+
+
+def test_no_sideways_scrolling_and_a_readable_header(sized: Any, screenshots: Path) -> None:
+    name, page = sized
+    page.page.wait_for_timeout(3500)  # past the app's mount and its autofocus
+    assert page.page.evaluate("window.scrollY") == 0  # the page opens at its header
+    page.shot(screenshots, f"10-{name}-start")
+    assert page.page.evaluate(OVERFLOW) <= 0
+    width = page.page.locator("#menbe-header").bounding_box()["width"]
+    assert width >= (0.8 * SIZES[name][0] if name == "phone" else 600)  # not squeezed
+
+
+def test_a_tapped_marker_shows_its_card_and_highlight(sized: Any, screenshots: Path) -> None:
+    name, page = sized
+    bot = page.ask(EN_QUESTION)
+    marker = bot.locator('a[href^="#src-1-"]').first
+    target = marker.get_attribute("href")[1:]
+    marker.click()
+    page.page.wait_for_timeout(400)
+    card = page.page.locator(f"#{target}")
+    page.page.screenshot(path=str(screenshots / f"11-{name}-marker-tapped-viewport.png"))
+    assert card.get_attribute("open") is not None
+    expect(card.locator(":scope > .menbe-body > .menbe-para mark").first).to_be_in_viewport()
+    if card.bounding_box()["height"] < SIZES[name][1]:  # a card that fits shows its head too
+        expect(card.locator(".menbe-num")).to_be_in_viewport()
+    assert page.page.evaluate(OVERFLOW) <= 0
+    page.shot(screenshots, f"11-{name}-marker-tapped")
+    if name == "phone":  # the sources come right after the chat, before the examples
+        side = page.page.locator("#menbe-side").bounding_box()
+        examples = page.page.locator("#menbe-examples").bounding_box()
+        chat = page.page.locator("#menbe-chat").bounding_box()
+        assert chat["y"] < side["y"] < examples["y"]

@@ -157,10 +157,26 @@ def test_removed_sentences_are_listed_collapsed_and_escaped() -> None:
 
 def test_chat_message_lists_sources_and_retrieval_time() -> None:
     shown = answer_markdown(make_answer(), 1, ui="en")
-    assert "[\\[1\\]](#src-1-1) s. 7 · ¶ p35" in shown  # the answer's language: "səhifə"
-    assert "retrieval 35 ms" in shown
-    assert "axtarış 35 ms" in answer_markdown(make_answer(), 1, ui="az")
+    assert "[\\[1\\]](#src-1-1) p. 7 · ¶ p35" in shown  # the interface's page label
+    assert "retrieval 35 ms" in shown and "confidence" in shown
     assert "read as" not in shown
+
+
+def test_the_azerbaijani_interface_has_no_english_meta_line() -> None:
+    answer = make_answer(language="en", question="Iran?", resolved_question="Relations with Iran?")
+    shown = answer_markdown(answer, 1, ui="az")
+    assert "[\\[1\\]](#src-1-1) s. 7 · ¶ p35" in shown
+    assert "axtarış 35 ms" in shown and "etibarlılıq" in shown
+    assert "belə anlaşıldı: “Relations with Iran?”" in shown
+    for english in ("retrieval", "read as", "confidence", "p. 7"):
+        assert english not in shown
+
+
+def test_see_also_labels_follow_the_interface() -> None:
+    see = (make_citation(0, paragraph="p10", spans=(), original_spans=()),)
+    answer = make_answer("Tapılmadı.", answered=False, citations=(), see_also=see)
+    shown = answer_markdown(answer, 1, ui="en")
+    assert "**See also:**" in shown and "p. 7 · ¶ p10" in shown
 
 
 def test_a_completed_follow_up_says_how_it_was_read() -> None:
@@ -228,7 +244,7 @@ def test_card_shows_number_place_badges_paragraph_and_original() -> None:
     assert '<span class="menbe-badge menbe-lang" title="Azerbaijani">AZ</span>' in card
     assert 'class="menbe-badge menbe-tr" title="translated from English">translation<' in card
     assert "<mark>Bəs Gürcüstanla əlaqələr?</mark>" in card
-    assert '<details class="menbe-orig"><summary>Show original (en)</summary>' in card
+    assert '<details class="menbe-orig"><summary>Show original (English)</summary>' in card
     assert (
         '<p class="menbe-para" lang="en">The contract was approved in 1994. <mark>And Georgia?'
         in card
@@ -251,7 +267,9 @@ def test_original_paragraphs_get_no_translation_badge() -> None:
 
 def test_card_labels_follow_the_interface_language() -> None:
     card = citation_card(make_citation(), "src-1-1", "1", "az", opened=False)
-    assert ">tərcümə<" in card and "Orijinalı göstər (en)" in card and "s. 7 · ¶ p35" in card
+    assert ">tərcümə<" in card and "s. 7 · ¶ p35" in card
+    assert "Orijinalı göstər (ingilis dili)" in card and "(en)" not in card
+    assert 'title="tərcümə, orijinal: ingilis dili"' in card
     assert "Bu paraqrafa keçid" in card and " open>" not in card
 
 
@@ -401,7 +419,47 @@ def test_browser_opens_a_paragraph_by_id(corpus) -> None:
     assert f'id="para-{DOC}-p05"' in html and f"?p={DOC}/p05" in html
     focus = html[html.index("menbe-focus") : html.index("</article>")]
     assert 'lang="en"' in focus and 'lang="az"' in focus and ">translation<" in focus
-    assert "No paragraph x/p99 here" in h.not_found_html(DOC, 3, "en", "x/p99")
+    assert "No such document: x." in h.not_found_html(DOC, 3, "en", "x/p99")
+
+
+def test_a_bad_link_says_what_is_wrong_with_it(corpus) -> None:
+    h = Handlers(FakeAnswerer(), corpus)
+    missing = h.not_found_html(DOC, 3, "en", f"{DOC}/p99")
+    assert f"No such paragraph: {DOC}/p99." in missing and "use the form" not in missing
+    assert 'role="alert"' in missing and f'id="para-{DOC}-p05"' in missing  # the page stays
+    garbage = browse.ref_problem(corpus, "garbage", "en")
+    assert garbage is not None and "use the form document/paragraph" in garbage
+    assert "Belə paraqraf yoxdur" in (browse.ref_problem(corpus, f"{DOC}/p99", "az") or "")
+    assert browse.ref_problem(corpus, f"{DOC}/p05", "az") is None
+    assert "&lt;script&gt;" in h.not_found_html(DOC, 3, "en", "<script>")
+
+
+def test_a_link_lists_the_paragraphs_page_in_the_requested_language(corpus) -> None:
+    h = Handlers(FakeAnswerer(), corpus)
+    doc_id, page, pid = h.open_paragraph(f"?p={DOC}/p35&lang=az", "az")
+    assert (doc_id, pid) == (DOC, "p35") and page == corpus.get(DOC, "p35", "az").page != 1
+    html = h.browser_html(doc_id, page, "az", pid)
+    assert f"Səhifə {page}<" in html and html.count("menbe-focus") == 1
+    # a paragraph paged differently in its translation is listed under that language's page
+    moved = next(
+        p
+        for p in corpus.document(DOC).in_language("az")
+        if p.page != corpus.get(DOC, p.pid, "en").page
+    )
+    assert browse.paragraph_page(corpus, DOC, moved.pid, "az") == moved.page
+    assert browse.paragraph_page(corpus, DOC, moved.pid, "en") != moved.page
+
+
+def test_switching_the_interface_redraws_the_answers(fake: FakeAnswerer, corpus) -> None:
+    h = Handlers(fake, corpus)
+    state = h.respond(h.start("Gürcüstan?", ChatState(), "en").state, "auto", "en").state
+    assert "retrieval 35 ms" in state.messages[-1]["content"]
+    redrawn = h.relabel(state, "az")
+    assert "axtarış 35 ms" in redrawn.messages[-1]["content"]
+    assert "s. 7" in redrawn.messages[-1]["content"]
+    assert redrawn.messages[0] == state.messages[0]  # the question is left as typed
+    assert "Mənbələr" in h.panel(redrawn, "az") and "axtarış" in h.panel(redrawn, "az")
+    assert h.relabel(redrawn, "en").messages == state.messages
 
 
 def test_browser_pages_cover_every_paragraph(corpus) -> None:

@@ -50,8 +50,11 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                 min_width=190,
             )
         with gr.Tabs(selected="chat", elem_id="menbe-tabs") as tabs:
-            with gr.Tab(ui_text("tab_chat", en), id="chat") as chat_tab, gr.Row():
-                with gr.Column(scale=3, min_width=340):
+            with (
+                gr.Tab(ui_text("tab_chat", en), id="chat") as chat_tab,
+                gr.Row(elem_id="menbe-chat-row"),
+            ):
+                with gr.Column(scale=3, min_width=340, elem_id="menbe-chat-col"):
                     chatbot = gr.Chatbot(
                         [],
                         elem_id="menbe-chat",
@@ -172,21 +175,24 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
 
         # -- corpus browser ------------------------------------------------------------------
         def pick_doc(doc_id: str, lang: str) -> tuple:
-            first, choices = h.first_page(doc_id), browse.pages(corpus, doc_id) if doc_id else []
-            html = h.browser_html(doc_id, first, ui_lang(lang), None)
+            lang = ui_lang(lang)
+            choices = browse.pages(corpus, doc_id, lang) if doc_id else []
+            first = choices[0] if choices else None
+            html = h.browser_html(doc_id, first, lang, None)
             return gr.update(choices=choices, value=first), None, html
 
         def pick_page(doc_id: str, number: int, lang: str) -> tuple:
             return None, h.browser_html(doc_id, number, ui_lang(lang), None)
 
         def open_ref(value: str, doc_id: str, number: int, lang: str) -> tuple:
-            lang, found = ui_lang(lang), h.open_paragraph(value)
+            lang = ui_lang(lang)
+            found = h.open_paragraph(value, lang)
             if found is None:
                 return SKIP(), SKIP(), None, h.not_found_html(doc_id, number, lang, value), SKIP()
             d, p, pid = found
             return (
                 d,
-                gr.update(choices=browse.pages(corpus, d), value=p),
+                gr.update(choices=browse.pages(corpus, d, lang), value=p),
                 pid,
                 h.browser_html(d, p, lang, pid),
                 gr.Tabs(selected="browse"),
@@ -199,57 +205,75 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
             trigger(open_ref, [ref, doc, page, ui], open_out, **PRIVATE)
 
         # -- interface language, and links that open a paragraph -----------------------------
-        def relabel(lang: str, st: ChatState, doc_id: str, number: int, pid: str | None) -> tuple:
+        def relabel(
+            lang: str, st: ChatState, doc_id: str, number: int | None, pid: str | None
+        ) -> dict:
+            """Every label, and what is on screen (chat, sources, corpus page), in ``lang``."""
             t = ui_lang(lang)
-            return (
-                header_html(t),
-                gr.update(label=ui_text("ui_lang", t)),
-                gr.Tab(label=ui_text("tab_chat", t)),
-                gr.Tab(label=ui_text("tab_browse", t)),
-                gr.update(placeholder=ui_text("chat_placeholder", t)),
-                gr.update(placeholder=ui_text("question_placeholder", t)),
-                gr.update(value=ui_text("send", t)),
-                gr.update(value=ui_text("clear", t)),
-                gr.update(label=ui_text("answer_lang", t), choices=answer_choices(t)),
-                examples_label(t),
-                h.panel(st, t),
-                gr.update(label=ui_text("document", t), choices=browse.documents(corpus, t)),
-                gr.update(label=ui_text("page_long", t)),
-                gr.update(label=ui_text("open_id", t)),
-                gr.update(value=ui_text("open", t)),
-                h.browser_html(doc_id, number, t, pid),
-                footer_html(t),
-            )
+            if pid and doc_id and (found := browse.paragraph_page(corpus, doc_id, pid, t)):
+                number = found
+            choices = browse.pages(corpus, doc_id, t) if doc_id else []
+            if number not in choices:  # pages differ between the languages' versions
+                number = choices[0] if choices else None
+            redrawn = h.relabel(st, t)
+            return {
+                header: header_html(t),
+                ui: gr.update(label=ui_text("ui_lang", t)),
+                chat_tab: gr.Tab(label=ui_text("tab_chat", t)),
+                browse_tab: gr.Tab(label=ui_text("tab_browse", t)),
+                chatbot: gr.update(
+                    value=redrawn.messages, placeholder=ui_text("chat_placeholder", t)
+                ),
+                state: redrawn,
+                question: gr.update(placeholder=ui_text("question_placeholder", t)),
+                send: gr.update(value=ui_text("send", t)),
+                clear: gr.update(value=ui_text("clear", t)),
+                answer_lang: gr.update(label=ui_text("answer_lang", t), choices=answer_choices(t)),
+                examples: examples_label(t),
+                sources: h.panel(redrawn, t),
+                doc: gr.update(
+                    label=ui_text("document", t),
+                    choices=browse.documents(corpus, t),
+                    value=doc_id,
+                ),
+                page: gr.update(
+                    label=ui_text("page_long", t),
+                    choices=choices,
+                    value=number,
+                ),
+                ref: gr.update(label=ui_text("open_id", t)),
+                open_btn: gr.update(value=ui_text("open", t)),
+                browser: h.browser_html(doc_id, number, t, pid),
+                footer: footer_html(t),
+            }
 
-        relabelled = [
-            header,
-            ui,
-            chat_tab,
-            browse_tab,
-            chatbot,
-            question,
-            send,
-            clear,
-            answer_lang,
-            examples,
-            sources,
-            doc,
-            page,
-            ref,
-            open_btn,
-            browser,
-            footer,
-        ]
-        ui.change(relabel, [ui, state, doc, page, focus], relabelled, **PRIVATE)
+        relabelled = [header, ui, chat_tab, browse_tab, chatbot, state, question, send, clear]
+        relabelled += [answer_lang, examples, sources, doc, page, ref, open_btn, browser, footer]
+        # `input`, not `change`: a link's `lang` is applied by `on_load` itself, with the
+        # paragraph it opens, instead of a second event that reads the widgets' old values
+        ui.input(relabel, [ui, state, doc, page, focus], relabelled, **PRIVATE)
 
-        def on_load(request: gr.Request) -> tuple:
+        def on_load(request: gr.Request) -> dict:
+            """A link's ``lang`` and ``p``: the interface in that language, the paragraph on
+            its page in that language, or a clear note on the corpus tab for a bad link."""
             params = dict(request.query_params) if request else {}
-            lang = params.get("lang") if params.get("lang") in ("en", "az") else SKIP()
-            if not params.get("p"):
-                return (lang, SKIP(), SKIP(), SKIP(), SKIP(), SKIP(), SKIP())
-            return (lang, params["p"], *open_ref(params["p"], doc0, page0, en))
+            t = ui_lang(params.get("lang"))
+            ref_value, doc_id, number, pid = params.get("p"), doc0, page0, None
+            if not ref_value:
+                out = relabel(t, ChatState(), doc_id, number, None) if t != en else {}
+                picked = gr.update(value=t, label=ui_text("ui_lang", t)) if out else SKIP()
+                return {**out, ui: picked}  # (an empty dict would read as one output value)
+            found = h.open_paragraph(ref_value, t)
+            if found is not None:
+                doc_id, number, pid = found
+            out = relabel(t, ChatState(), doc_id, number, pid)
+            if found is None:
+                out[browser] = h.not_found_html(doc_id, number, t, ref_value)
+            picked = gr.update(value=t, label=ui_text("ui_lang", t))
+            typed = gr.update(value=ref_value, label=ui_text("open_id", t))
+            return {**out, ui: picked, ref: typed, focus: pid, tabs: gr.Tabs(selected="browse")}
 
-        demo.load(on_load, None, [ui, ref, *open_out], **PRIVATE)
+        demo.load(on_load, None, [*relabelled, focus, tabs], **PRIVATE)
         gr.api(h.api_ask, api_name="ask")
     return demo
 

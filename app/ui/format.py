@@ -85,6 +85,7 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def lang_name(code: str, ui: str) -> str:
+    """A language's name in the interface language ("ingilis dili"), never a raw code."""
     return ui_text(f"lang_{code}", ui) if code in ("en", "az") else code
 
 
@@ -122,12 +123,20 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
         parts.append(escape_markdown(answer.abstention_text()))
     if answer.see_also and not answer.answered:
         links = [
-            f"[{escape_markdown(location(c, lang))}](#{source_anchor(turn, f's{i}')})"
+            f"[{escape_markdown(location(c, ui))}](#{source_anchor(turn, f's{i}')})"
             for i, c in enumerate(answer.see_also, start=1)
         ]
-        parts.append(f"**{escape_markdown(message('see_also', lang))}:** " + " · ".join(links))
+        parts.append(f"**{escape_markdown(ui_text('see_also', ui))}:** " + " · ".join(links))
+    parts.append(meta_markdown(answer, turn, ui))
+    return "\n\n".join(parts)
+
+
+def meta_markdown(answer: Answer, turn: int, ui: str) -> str:
+    """The small line under an answer: its sources, how a follow-up was read, confidence and
+    retrieval time, all in the interface language (page labels too), so a language switch
+    re-renders it whatever language the answer is in."""
     sources = " · ".join(
-        f"{marker_link(turn, c.n)} {escape_markdown(location(c, lang))}" for c in answer.citations
+        f"{marker_link(turn, c.n)} {escape_markdown(location(c, ui))}" for c in answer.citations
     )
     ms = round(answer.timings_ms.get("retrieve", 0.0))
     meta = [sources] if sources else []
@@ -135,8 +144,7 @@ def answer_markdown(answer: Answer, turn: int, *, trimmed: bool = False, ui: str
         meta.append(escape_markdown(ui_text("resolved", ui, question=answer.resolved_question)))
     meta.append(escape_markdown(ui_text("confidence", ui, value=f"{answer.confidence:.2f}")))
     meta.append(escape_markdown(ui_text("retrieval", ui, ms=ms)))
-    parts.append(f"<sub>{' · '.join(meta)}</sub>")
-    return "\n\n".join(parts)
+    return f"<sub>{' · '.join(meta)}</sub>"
 
 
 def _verification_markdown(answer: Answer) -> list[str]:
@@ -202,7 +210,7 @@ def citation_card(c: Citation, anchor: str, label: str | None, ui: str, *, opene
     A see-also card (``label`` None) is folded, with the paragraph's opening as a preview."""
     body = f'<p class="menbe-para" lang="{escape(c.lang)}">{highlight(c.text, c.spans)}</p>'
     if c.translated and c.original_text:
-        toggle = escape(ui_text("show_original", ui, lang=c.original_lang))
+        toggle = escape(ui_text("show_original", ui, lang=lang_name(c.original_lang, ui)))
         original = highlight(c.original_text, c.original_spans)
         body += (
             f'<details class="menbe-orig"><summary>{toggle}</summary>'

@@ -40,6 +40,8 @@ class ChatState:
     messages: list[dict[str, str]] = field(default_factory=list)
     turns: list[tuple[int, Answer]] = field(default_factory=list)
     pending: tuple[str, bool] | None = None  # (question, trimmed) waiting for its answer
+    # message index -> (turn, trimmed) for each answer, so a language switch can redraw it
+    answers: dict[int, tuple[int, bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class Handlers:
         new = ChatState(
             messages=[*state.messages, {"role": "assistant", "content": content}],
             turns=turns,
+            answers={**state.answers, len(state.messages): (turn, trimmed)},
         )
         return Reply(new, sources=panel)
 
@@ -145,6 +148,17 @@ class Handlers:
             return {"question": question, "error": f"internal error ({type(exc).__name__})"}
         return answer.as_json()
 
+    def relabel(self, state: ChatState, ui: str) -> ChatState:
+        """The conversation redrawn in interface language ``ui``: each answer's meta line
+        (pages, confidence, timing) follows the switch; questions and answer text stay."""
+        by_turn = dict(state.turns)
+        messages = list(state.messages)
+        for index, (turn, trimmed) in state.answers.items():
+            if index < len(messages) and turn in by_turn:
+                content = answer_markdown(by_turn[turn], turn, trimmed=trimmed, ui=ui)
+                messages[index] = {**messages[index], "content": content}
+        return replace(state, messages=messages)
+
     def panel(self, state: ChatState, ui: str) -> str:
         return sources_html(state.turns, ui)
 
@@ -157,13 +171,14 @@ class Handlers:
         pages = browse.pages(self.corpus, doc_id) if doc_id else []
         return pages[0] if pages else None
 
-    def open_paragraph(self, ref: str | None) -> tuple[str, int, str] | None:
-        """(doc_id, page, pid) for a share value such as ``doc/p05``; None when there is none."""
+    def open_paragraph(self, ref: str | None, ui: str = "en") -> tuple[str, int, str] | None:
+        """(doc_id, page in ``ui``'s version, pid) for a share value such as ``doc/p05``;
+        None when there is none."""
         parsed = parse_paragraph_ref(ref)
         if parsed is None or not browse.exists(self.corpus, *parsed):
             return None
         doc_id, pid = parsed
-        page = browse.paragraph_page(self.corpus, doc_id, pid)
+        page = browse.paragraph_page(self.corpus, doc_id, pid, ui)
         return (doc_id, page, pid) if page is not None else None
 
     def browser_html(self, doc_id: str | None, page: int | None, ui: str, focus: str | None) -> str:
@@ -172,6 +187,6 @@ class Handlers:
         return browse.page_html(self.corpus, doc_id, page, ui, focus)
 
     def not_found_html(self, doc_id: str | None, page: int | None, ui: str, ref: str) -> str:
-        bad_doc, _, bad_pid = (ref or "").strip().rpartition("/")
-        note = browse.focus_html(self.corpus, bad_doc or "?", bad_pid or ref or "?", ui)
-        return note + self.browser_html(doc_id, page, ui, None)
+        """The page the reader was on, under a note saying why ``ref`` opened nothing."""
+        problem = browse.ref_problem(self.corpus, ref, ui) or ""
+        return browse.notice_html(problem) + self.browser_html(doc_id, page, ui, None)

@@ -38,7 +38,7 @@ def launch_options() -> dict[str, Any]:
         "theme": theme(),
         "css": css(),
         "head": head(),
-        "footer_links": ["api"],
+        "footer_links": [],  # Gradio's footer is English only: ours links the API instead
         "ssr_mode": False,
     }
 
@@ -51,7 +51,9 @@ def header_html(ui: str) -> str:
 
 
 def footer_html(ui: str) -> str:
-    return f'<p class="menbe-footer">{escape(ui_text("footer", ui))}</p>'
+    """Our footer in the interface language, standing in for Gradio's English one."""
+    api = f'<a href="?view=api" class="menbe-api">{escape(ui_text("api", ui))}</a>'
+    return f'<p class="menbe-footer">{escape(ui_text("footer", ui))} · {api}</p>'
 
 
 def answer_choices(ui: str) -> list[tuple[str, str]]:
