@@ -64,6 +64,11 @@ def test_dev_set_meets_the_floors(repo: Path, retriever, tmp_path: Path) -> None
         "confidence",
         "abstain_reason",
         "signals",
+        "answerer",
+        "verification",
+        "note",
+        "generate_ms",
+        "first_token_ms",
         "split",
         "category",
         "answer_language",
@@ -71,6 +76,8 @@ def test_dev_set_meets_the_floors(repo: Path, retriever, tmp_path: Path) -> None
         "retrieved",
         "latency_ms",
     }
+    assert rows[0]["answerer"] == "extractive" and rows[0]["verification"] is None
+    assert summary["generation"] is None  # no model wrote anything in an extractive run
     below = [
         f"{variant} {metric} {lang}: {held_out[lang][metric]} < {floor}"
         for variant, metric, lang, floor in wanted
