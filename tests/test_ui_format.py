@@ -369,6 +369,21 @@ def test_a_model_answer_streams_then_the_verified_answer_replaces_it(corpus) -> 
     assert len(final.state.messages) == len(state.messages) + 1  # the stream was replaced
 
 
+def test_closing_the_stream_tells_the_model_to_stop(corpus) -> None:
+    seen: list[object] = []
+
+    class Recording(StreamingAnswerer):
+        def ask(self, question: str, **kwargs: object) -> Answer:
+            seen.append(kwargs["stop"])
+            return super().ask(question, **{k: v for k, v in kwargs.items() if k != "stop"})
+
+    h = Handlers(Recording(), corpus)
+    steps = h.respond_stream(h.start("When?", ChatState(), "en").state, "auto", "en")
+    next(steps)  # the first words are on screen; the user presses Stop
+    steps.close()
+    assert seen and seen[0].is_set()
+
+
 def test_an_extractive_answer_is_one_step(fake: FakeAnswerer, corpus) -> None:
     h = Handlers(fake, corpus)
     steps = list(h.respond_stream(h.start("When?", ChatState(), "en").state, "auto", "en"))

@@ -83,6 +83,13 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                             min_width=90,
                             elem_id="menbe-send",
                         )
+                        stop = gr.Button(  # only a model's answer is long enough to stop
+                            ui_text("stop", en),
+                            scale=1,
+                            min_width=90,
+                            visible=bool(getattr(answerer, "streams", False)),
+                            elem_id="menbe-stop",
+                        )
                     notice = gr.Markdown("", elem_id="menbe-notice")
                     examples = gr.Markdown(examples_label(en), elem_id="menbe-examples-label")
                     with gr.Row(elem_id="menbe-examples"):
@@ -162,10 +169,19 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
             "outputs": [state, chatbot, sources],
             **PRIVATE,
         }
+        answering = []
         for trigger in (question.submit, send.click):
-            trigger(start, [question, state, ui], ask_out, queue=False, **PRIVATE).then(**then)
+            answering.append(
+                trigger(start, [question, state, ui], ask_out, queue=False, **PRIVATE).then(**then)
+            )
         for button in example_buttons:
-            button.click(start, [button, state, ui], ask_out, queue=False, **PRIVATE).then(**then)
+            answering.append(
+                button.click(start, [button, state, ui], ask_out, queue=False, **PRIVATE).then(
+                    **then
+                )
+            )
+        # Stop ends the stream; the generator's close tells the model to stop (Handlers)
+        stop.click(None, None, None, cancels=answering, queue=False, **PRIVATE)
 
         def reset(lang: str) -> tuple:
             return ChatState(), [], "", h.panel(ChatState(), ui_lang(lang))
@@ -227,6 +243,7 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                 state: redrawn,
                 question: gr.update(placeholder=ui_text("question_placeholder", t)),
                 send: gr.update(value=ui_text("send", t)),
+                stop: gr.update(value=ui_text("stop", t)),
                 clear: gr.update(value=ui_text("clear", t)),
                 answer_lang: gr.update(label=ui_text("answer_lang", t), choices=answer_choices(t)),
                 examples: examples_label(t),
@@ -247,7 +264,8 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                 footer: footer_html(t),
             }
 
-        relabelled = [header, ui, chat_tab, browse_tab, chatbot, state, question, send, clear]
+        relabelled = [header, ui, chat_tab, browse_tab, chatbot, state, question, send, stop]
+        relabelled += [clear]
         relabelled += [answer_lang, examples, sources, doc, page, ref, open_btn, browser, footer]
         # `input`, not `change`: a link's `lang` is applied by `on_load` itself, with the
         # paragraph it opens, instead of a second event that reads the widgets' old values

@@ -81,19 +81,23 @@ class Handlers:
             return
         pieces: queue.Queue[str | None] = queue.Queue()
         done: list[Reply] = []
+        stop = threading.Event()
 
         def work() -> None:
             try:
-                done.append(self.respond(state, answer_lang, ui, on_token=pieces.put))
+                done.append(self.respond(state, answer_lang, ui, on_token=pieces.put, stop=stop))
             finally:
                 pieces.put(None)
 
         threading.Thread(target=work, daemon=True).start()
         text = ""
-        while (piece := pieces.get()) is not None:
-            text += piece
-            partial = {"role": "assistant", "content": escape_markdown(text) + " …"}
-            yield Reply(replace(state, messages=[*state.messages, partial]))
+        try:
+            while (piece := pieces.get()) is not None:
+                text += piece
+                partial = {"role": "assistant", "content": escape_markdown(text) + " …"}
+                yield Reply(replace(state, messages=[*state.messages, partial]))
+        finally:  # the stop button closes this generator: the model stops writing too
+            stop.set()
         yield done[0]
 
     def respond(self, state: ChatState, answer_lang: str, ui: str, **extra: Any) -> Reply:
