@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.answering.finders import titled_runs
@@ -204,9 +204,8 @@ def _paragraph_terms(hit: Hit) -> set[str]:
     return terms
 
 
-def _held(word: str, lang: str, terms: Iterable[str]) -> bool:
+def _held(word: str, lang: str, terms: set[str]) -> bool:
     """Every part of the word ("Bakı-Tbilisi-Ceyhan": all three), in either analysis."""
-    terms = set(terms)
     readings = [set(tokens(word, lang)), set(tokens(word, None))]
     return any(r and r <= terms for r in readings)
 
