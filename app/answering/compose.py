@@ -19,7 +19,7 @@ from app.answering.model import Answer, Citation
 from app.answering.qtype import AnswerType, answer_type
 from app.answering.select import Pick, list_items, select, version_of
 from app.answering.signals import Vocabulary, gather
-from app.answering.spans import short_answer
+from app.answering.spans import located_span
 from app.corpus import Paragraph
 from app.errors import QuestionError
 from app.langdetect import Detection, detect
@@ -128,22 +128,24 @@ class Answerer:
         for n, hit in enumerate(order, start=1):
             spans = tuple(span for h, span, _ in shown if h is hit)
             citations.append(self.citation(hit, lang, spans, n))
-        sentences = []
-        for pick in picked:
-            version = version_of(pick.hit, lang)
-            sentences.append((version.sentences[pick.index].text, version.lang))
-        short = short_answer(kind, sentences, base.resolved_question)
+        # the picked sentences, then the list items shown ("Constructive dialogue - from ...")
+        sources = [(p.hit, *_sentence(p.hit, p.index, lang)) for p in picked]
+        sources += [(h, t, version_of(h, lang).lang) for h, _, t in shown if h in extra]
+        short, _, source = located_span(
+            kind, [(t, lg) for _, t, lg in sources], base.resolved_question, self._vocab.weight
+        )
         cited = {(c.doc_id, c.paragraph) for c in citations}
         see_also = tuple(
             self.citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
         )
         number = {id(hit): n for n, hit in enumerate(order, start=1)}
         parts = [(text, number[id(hit)]) for hit, _, text in shown]
+        lead = [f"{short} [{number.get(id(sources[source][0]), 1)}]."] if short else []
         untranslated = any(c.lang != lang for c in citations)
         return replace(
             base,
             note=message("untranslated", lang) if untranslated else "",
-            text=" ".join([f"{short} [1]."] * bool(short) + [f"{t} [{n}]" for t, n in parts]),
+            text=" ".join(lead + [f"{t} [{n}]" for t, n in parts]),
             citations=tuple(citations),
             see_also=see_also,
             short_answer=short,
@@ -201,6 +203,11 @@ def _reason(decision: Decision, lang: str, kind: AnswerType | None) -> str:
             message(decision.reason, lang, terms=terms) if terms else message("reason_weak", lang)
         )
     return message(decision.reason or "reason_weak", lang)
+
+
+def _sentence(hit: Hit, index: int, lang: str) -> tuple[str, str]:
+    version = version_of(hit, lang)
+    return version.sentences[index].text, version.lang
 
 
 def _ordered(picked: Sequence[Pick]) -> list[tuple[Hit, int]]:

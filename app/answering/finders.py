@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, lower
 
@@ -17,6 +18,7 @@ _MONTHS_EN = "January|February|March|April|May|June|July|August|September|Octobe
 _MONTHS_AZ = "yanvar|fevral|mart|aprel|may|iyun|iyul|avqust|sentyabr|oktyabr|noyabr|dekabr"
 _ORD = r"-(?:ci|cı|cu|cü)"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+_YEAR_PARTS = "end|beginning|middle|start|spring|summer|autumn|fall|winter"
 _DATES = {
     "en": tuple(
         re.compile(p)
@@ -27,6 +29,7 @@ _DATES = {
             rf"\b\d{{1,2}}(?:-\d{{1,2}})? (?:{_MONTHS_EN}) {_YEAR}",
             rf"\b(?:{_MONTHS_EN})(?:-(?:{_MONTHS_EN}))? {_YEAR}",
             rf"\b{_YEAR}[-–]{_YEAR}",
+            rf"\b(?:the )?(?:{_YEAR_PARTS}) of {_YEAR}",
             rf"\b(?:{_MONTHS_EN}) \d{{1,2}}\b",
             rf"\b{_YEAR}s?\b",
             r"\bthe \d0s\b",
@@ -36,7 +39,7 @@ _DATES = {
         re.compile(p, re.IGNORECASE)
         for p in (
             rf"\b\d{{1,2}}(?:-\d{{1,2}})? (?:{_MONTHS_AZ}) {_YEAR}{_ORD} il",
-            rf"\b{_YEAR}{_ORD} ilin (?:{_MONTHS_AZ})\w*",
+            rf"\b{_YEAR}{_ORD} ilin (?:{_MONTHS_AZ}|sonlar|əvvəllər|ortalar|yaz|payız|qış)\w*",
             rf"\b{_YEAR}[-–]{_YEAR}{_ORD} illər",
             rf"\b{_YEAR}{_ORD} il(?:lər)?",
             rf"\b\d{{1,2}} (?:{_MONTHS_AZ})\w*",
@@ -46,9 +49,11 @@ _DATES = {
     ),
 }
 _NUMBER_WORDS = {
-    "en": r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    "en": r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
     r"fifty|hundred|thousand|million|billion|dozens|tens|hundreds|thousands|millions",
-    "az": r"iki|üç|dörd|beş|altı|yeddi|səkkiz|doqquz|iyirmi|otuz|qırx|əlli|yüz\w*|min|"
+    "az": r"on (?:bir|iki|üç|dörd|beş|altı|yeddi|səkkiz|doqquz)|on|"
+    r"iki|üç|dörd|beş|altı|yeddi|səkkiz|doqquz|iyirmi|otuz|qırx|əlli|yüz\w*|min|"
     r"milyon\w*|milyard\w*",
 }
 _NUMBERS = {
@@ -62,6 +67,8 @@ _NUMBERS = {
 }
 #: "the two countries" / "iki ölkə" count the parties of a relation, never the answer to "how many".
 _NOT_COUNTS = re.compile(r"^(?:the )?(?:two|both|iki) (?:countries|sides|states|ölkə|tərəf|dövlət)")
+_VAGUE = re.compile(r"(?:dozens|tens|hundreds|thousands|millions|onlarla|yüzlərlə|minlərlə)")
+_AND = re.compile(r",?\s+(?:and|və)\s+")
 _NEXT_WORD = re.compile(r" ([^\W\d_][\w'’-]*(?<!ing)(?<!ed))(?=[\s,.;:)]|$)")
 _AZ_VERB = re.compile(r"\w{3,}(?:mış|miş|muş|müş|dır|dir|dur|dür|ıb|ib|ub|üb|dı|di|du|dü)$")
 _UNIT_STOP = STOPWORDS_EN | STOPWORDS_AZ
@@ -73,6 +80,7 @@ _NAME_LIST = re.compile(
     rf"{_CAP}(?:\s+{_CAP})*(?:,\s+{_CAP}(?:\s+{_CAP})*)*,?\s+(?:and|və)\s+{_CAP}"
 )
 _MONTH_WORD = re.compile(rf"(?:{_MONTHS_EN})|(?i:{_MONTHS_AZ})\w*")
+_DEFINITION = re.compile(r"^\s*(?:\d+[.)]\s+|[•\-–]\s+)?([^\W\d_][^-–:;,.]{2,60}?)\s+[-–]\s+\S")
 _QUOTED = re.compile(r"[\"“«]([^\"”»]{3,120})[\"”»]")
 _TITLE_BEFORE = re.compile(
     r"(?:President|Minister|leader|chairman|director|academician|adviser|by|with|"
@@ -106,6 +114,10 @@ class Candidate:
     end: int
     prior: float = 0.0  # how typical the span's shape is for the kind asked (higher: better)
     is_list: bool = False  # several names ("Georgia, Azerbaijan and Turkey")
+    #: For a number, where the number itself ends and its unit begins ("250 thousand|of our
+    #: compatriots"): the unit may repeat the question's words ("how many refugees"), the
+    #: number may not.
+    core_end: int | None = None
 
 
 def dates(sentence: str, lang: str) -> Iterator[Candidate]:
@@ -117,7 +129,7 @@ def dates(sentence: str, lang: str) -> Iterator[Candidate]:
             if _in_reference(sentence, m.start()) or _inside(taken, m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            yield Candidate(m.start(), m.end(), -0.1 * rank)
+            yield Candidate(m.start(), m.end(), -0.05 * rank)
 
 
 def numbers(sentence: str, lang: str) -> Iterator[Candidate]:
@@ -128,7 +140,18 @@ def numbers(sentence: str, lang: str) -> Iterator[Candidate]:
         if _NOT_COUNTS.match(lower(sentence[m.start() : m.start() + 30], lang)):
             continue
         digits = any(ch.isdigit() for ch in m.group(0))
-        yield Candidate(m.start(), _unit_end(sentence, m.end()), 0.3 if digits else 0.0)
+        prior = 0.3 if digits else -0.3 if _VAGUE.fullmatch(m.group(0).lower()) else 0.0
+        yield Candidate(m.start(), _unit_end(sentence, m.end()), prior, core_end=m.end())
+
+
+def number_pairs(sentence: str, lang: str) -> Iterator[Candidate]:
+    """Two counts joined by "and" ("32 countries and thirteen international organizations"):
+    the answer to "how many countries and organisations"."""
+    found = list(numbers(sentence, lang))
+    for first, second in pairwise(found):
+        between = sentence[first.end : second.start]
+        if _AND.fullmatch(between):
+            yield Candidate(first.start, second.end, 0.6, core_end=first.core_end)
 
 
 def names(sentence: str, lang: str, person: bool = False) -> Iterator[Candidate]:
@@ -159,14 +182,62 @@ def named(sentence: str, lang: str, head: str | None) -> Iterator[Candidate]:
     "which project"), then titled runs ("Trabzon Agreement"), then any name."""
     for m in _QUOTED.finditer(sentence):
         yield Candidate(m.start(), m.end(), 1.0)
+    yield from _defined_term(sentence)
     if head:
-        word = rf"(?i:{re.escape(head)})\w*"
+        word = rf"(?i:{_loose(head)})\w*"
         for m in re.finditer(rf"{_CAP}(?:\s+{_CAP})*\s+{word}|{word}\s+{_CAP}", sentence):
             yield Candidate(*_drop_opener(sentence, m.start(), m.end()), 1.5)
+        yield from _headed_phrases(sentence, lang, word)
     for m in _TITLED_RUN.finditer(sentence):
         if _HEAD.search(m.group(0)):
             yield Candidate(*_drop_opener(sentence, m.start(), m.end()), 0.6)
     yield from names(sentence, lang)
+
+
+def _defined_term(sentence: str) -> Iterator[Candidate]:
+    """The term a list item defines: "Constructive dialogue - from October 1993 to January
+    2001" names the period that the rest of the item dates."""
+    m = _DEFINITION.match(sentence)
+    if m:
+        yield Candidate(m.start(1), m.end(1), 1.2)
+
+
+def _headed_phrases(sentence: str, lang: str, word: str) -> Iterator[Candidate]:
+    """Uncapitalised names built on the head noun: "səmimi qonşuluq prinsipi" (Azerbaijani puts
+    the modifiers first), "the principle of mutual benefit" (English after "of"), and the items
+    a head noun announces ("Keywords: Azerbaijan, Turkey, ...")."""
+    for m in re.finditer(rf"(?<![\w-])({word})\s*:\s*([^.;]+)", sentence):
+        yield Candidate(m.start(2), m.end(2), 2.0, is_list=True)
+    if lang == "az":
+        for m in re.finditer(rf"((?:[^\W\d_]+\s+){{1,2}}){word}", sentence):
+            words = m.group(1).split()
+            while words and (fold(words[0]) in STOPWORDS_AZ or _AZ_VERB.search(words[0])):
+                words.pop(0)
+            if words:
+                start = m.start(1) + m.group(1).index(words[0])
+                yield Candidate(start, m.end(), 0.9)
+    else:
+        for m in re.finditer(
+            rf"{word}\s+of\s+((?:the\s+)?(?:[^\W\d_]+\s+){{0,2}}[^\W\d_]+)", sentence
+        ):
+            yield Candidate(m.start(1), m.end(1), 0.9)
+
+
+_LOOSE = {
+    "e": "[eə]",
+    "o": "[oö]",
+    "u": "[uü]",
+    "i": "[iıİI]",
+    "s": "[sş]",
+    "c": "[cç]",
+    "g": "[gğ]",
+}
+
+
+def _loose(word: str) -> str:
+    """A pattern for ``word`` that also matches it with its Azerbaijani letters, so a head noun
+    typed without them ("prinsipe") finds "prinsipi"."""
+    return "".join(_LOOSE.get(ch, re.escape(ch)) for ch in word)
 
 
 def titled_runs(text: str) -> list[str]:
@@ -219,11 +290,16 @@ def _not_a_name(word: str) -> bool:
 def _unit_end(sentence: str, end: int) -> int:
     """Where the number's unit ends ("64 important documents"): up to three words, stopping at
     punctuation, a function word or a verb form."""
+    previous = ""
     for _ in range(3):
         word = _NEXT_WORD.match(sentence, end)
         if not word or fold(word.group(1)) in _UNIT_STOP or _AZ_VERB.search(word.group(1)):
             break
-        end = word.end()
+        # a name starts another phrase: "443,000 metri | Azərbaycan ərazisi", but "five
+        # Central Asian republics" is one
+        if word.group(1)[0].isupper() and previous and not previous[0].isupper():
+            break
+        previous, end = word.group(1), word.end()
     return end
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from app.textnorm import fold
+from app.textnorm import fold, tokens
 
 
 class AnswerType(StrEnum):
@@ -27,7 +27,7 @@ _NAMED_HEADS = (
     r"agreements?|treaty|treaties|declarations?|documents?|organi[sz]ations?|projects?|"
     r"pipelines?|programm?e?s?|contracts?|commissions?|corridors?|conferences?|countr(?:y|ies)|"
     r"fields?|routes?|cit(?:y|ies)|states?|republics?|groups?|periods?|phases?|stages?|"
-    r"names?|concepts?|wars?|conflicts?|bod(?:y|ies)|"
+    r"names?|concepts?|ideas?|wars?|conflicts?|bod(?:y|ies)|ideya\w*|"
     r"agenc(?:y|ies)|institutions?|services?|newspapers?|keywords?|principles?|"
     r"qurum\w*|orqan\w*|qezet\w*|xidmet\w*|prinsip\w*|"
     r"sazis\w*|muqavile\w*|beyanname\w*|sened\w*|teskilat\w*|layihe\w*|kemer\w*|proqram\w*|"
@@ -64,6 +64,11 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
         ),
         (AnswerType.NAMED, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_NAMED_HEADS})\b"),
         (AnswerType.NAMED, r"\b(what was|what is|what were) (?:the )?name\b|\badi (?:ne|nedir)\b"),
+        (
+            AnswerType.NAMED,
+            r"\b(what (?:do|does|did) [\w ]{1,40} call|what is [\w ]{1,40} called|"
+            r"nece adlandir\w*|ne adlandir\w*)\b",
+        ),
     )
 )
 #: "neçə" (how many) and "necə" (how) fold to the same "nece": with the letters they differ, without
@@ -110,7 +115,22 @@ def head_noun(question: str) -> str | None:
     for ending in _AZ_HEAD_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
+    if len(word) >= 6 and word[-1] in "aeəıiuü" and not word.endswith(("ie", "ue")):
+        return word[:-1]  # "prinsipə" / "prinsipe": the dative of "prinsip"
     return word.rstrip("s") if len(word) > 4 else word
+
+
+_COUNTED = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,1}?([\w-]+)|\bneçə\s+([\w-]+)", re.I)
+
+
+def counted_noun(question: str) -> set[str]:
+    """The terms of what "how many" counts ("refugees" in "how many refugees and ..."), so the
+    count whose unit names it wins over other numbers in the sentence."""
+    match = _COUNTED.search(question)
+    if not match:
+        return set()
+    word = match.group(1) or match.group(2)
+    return set(tokens(word, "en")) | set(tokens(word, "az"))
 
 
 def is_plural(question: str) -> bool:

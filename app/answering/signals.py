@@ -87,6 +87,10 @@ class Vocabulary:
         """The IDF of a word the corpus never uses."""
         return math.log1p((self._n + 0.5) / 0.5)
 
+    def weight(self, term: str) -> float:
+        """How much a shared word says, in [0, 1]: "Azerbaijan" little, "adopted" much."""
+        return self.idf(term) / self.max_idf
+
     def knows(self, word: str) -> bool:
         """A word is known when either language's analysis of it occurs in the corpus, or the
         corpus has its stem short by a suffix the stemmers miss ("Western" → "west")."""
