@@ -151,3 +151,36 @@ def test_compare_lists_deltas_and_flipped_questions(tmp_path: Path) -> None:
 def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     with pytest.raises(EvalError, match=r"summary\.json is missing"):
         compare_runs(tmp_path, tmp_path, [])
+
+
+def test_a_veto_abstains_whatever_the_confidence_and_says_why(tmp_path: Path) -> None:
+    model = AnswerabilityModel(
+        values(coverage=2.0), values(), dict.fromkeys(NAMES, 1.0), 0.0, 0.5, {"type_missing": 1.0}
+    )
+    assert model.decide(evidence(coverage=3.0)).answer
+    decision = model.decide(evidence(coverage=3.0, type_missing=1.0))
+    assert not decision.answer and decision.reason == "reason_type"
+    assert decision.confidence < model.threshold  # the number never reads "answer"
+    write_model(model, tmp_path / "m.json", {"split": "fit"})
+    assert AnswerabilityModel.load(tmp_path / "m.json").vetoes == {"type_missing": 1.0}
+
+
+def test_a_veto_on_an_unknown_signal_is_refused(tmp_path: Path) -> None:
+    doc = simple_model().as_json() | {"vetoes": {"no_such_signal": 1.0}}
+    (tmp_path / "m.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(MenbeError, match="no_such_signal"):
+        AnswerabilityModel.load(tmp_path / "m.json")
+
+
+def test_fit_keeps_only_vetoes_that_abstain_on_far_more_than_they_cost() -> None:
+    from app.evaluation.calibrate import choose_vetoes
+
+    everything = AnswerabilityModel.neutral()  # answers every question
+    rows = [(values(), True) for _ in range(59)] + [(values(type_missing=1.0), True)]
+    rows += [(values(type_missing=1.0), False) for _ in range(10)]
+    rows += [(values(name_missing=1.0), True) for _ in range(2)]  # costs as much as it gains
+    rows += [(values(name_missing=1.0), False) for _ in range(2)]
+    assert choose_vetoes(everything, rows) == {"type_missing": 1.0}
+    # a veto that would leave fewer than 95 % of the answerable questions answered is not taken
+    costly = [(values(type_missing=1.0), True) for _ in range(3)] + rows  # 61 of 65 left
+    assert choose_vetoes(everything, costly) == {}

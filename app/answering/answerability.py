@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,13 +33,18 @@ class Decision:
 
 @dataclass(frozen=True)
 class AnswerabilityModel:
-    """Standardised logistic regression: p = σ(b + Σ wᵢ·(xᵢ − μᵢ)/sᵢ); answer when p ≥ threshold."""
+    """Standardised logistic regression: p = σ(b + Σ wᵢ·(xᵢ − μᵢ)/sᵢ); answer when p ≥ threshold
+    and no veto holds. A veto is a signal that alone settles it ("the question names a year the
+    cited paragraph never mentions"): a linear model that must answer 97 % of the answerable
+    questions cannot give one signal that much weight, so the fit adds such rules on their own."""
 
     weights: Mapping[str, float]
     means: Mapping[str, float]
     scales: Mapping[str, float]
     bias: float
     threshold: float
+    #: signal name → level at or above which the question is not answered
+    vetoes: Mapping[str, float] = field(default_factory=dict)
 
     def contributions(self, values: Mapping[str, float]) -> dict[str, float]:
         return {
@@ -51,8 +56,19 @@ class AnswerabilityModel:
         z = self.bias + sum(self.contributions(values).values())
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
+    def vetoed(self, values: Mapping[str, float]) -> str | None:
+        return next((n for n, level in self.vetoes.items() if values[n] >= level), None)
+
+    def answers(self, values: Mapping[str, float]) -> bool:
+        return self.confidence(values) >= self.threshold and self.vetoed(values) is None
+
     def decide(self, evidence: Evidence) -> Decision:
         confidence = self.confidence(evidence.values)
+        veto = self.vetoed(evidence.values)
+        if veto is not None:
+            # shown below the line, so the number never says "answer" beside an abstention
+            capped = min(confidence, self.threshold * 0.99)
+            return _explain({veto: -1.0}, evidence, capped)
         if confidence >= self.threshold:
             return Decision(True, confidence, "")
         return _explain(self.contributions(evidence.values), evidence, confidence)
@@ -66,6 +82,7 @@ class AnswerabilityModel:
             "scales": dict(self.scales),
             "bias": self.bias,
             "threshold": self.threshold,
+            "vetoes": dict(self.vetoes),
         }
 
     @classmethod
@@ -86,6 +103,7 @@ class AnswerabilityModel:
                 scales={n: float(doc["scales"][n]) or 1.0 for n in names},
                 bias=float(doc["bias"]),
                 threshold=float(doc["threshold"]),
+                vetoes=_vetoes(doc.get("vetoes", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise MenbeError(f"answerability model {where} is unusable: {exc}") from exc
@@ -99,6 +117,13 @@ class AnswerabilityModel:
         except (OSError, ValueError) as exc:
             raise MenbeError(f"answerability model {path} cannot be read: {exc}") from exc
         return cls.from_json(doc, str(path))
+
+
+def _vetoes(doc: Mapping) -> dict[str, float]:
+    unknown = set(doc) - set(NAMES)
+    if unknown:
+        raise ValueError(f"vetoes name unknown signals: {', '.join(sorted(unknown))}")
+    return {name: float(level) for name, level in doc.items()}
 
 
 @cache

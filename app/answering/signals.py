@@ -14,7 +14,8 @@ Each signal is cheap (no extra embedding) and means one thing a reader could che
 - ``name_missing``: share of the question's names that the corpus knows but the chosen paragraph
   does not hold (a wrong-country variant of a real fact); ``number_missing`` the same for its
   numbers and years (a wrong-year variant);
-- ``type_missing``: the question asks for a date/number/name and the chosen sentence has none;
+- ``type_missing``: the question asks for a date/number/name and no sentence the answer would
+  show holds one;
 - ``agreement``: the dense and lexical rankings agree on the top paragraph;
 - ``answer_support``: for a factoid question, how well the short answer found is backed: a
   span of the asked shape with the question's own words close around it (0 for none found);
@@ -165,7 +166,7 @@ def gather(
         "unknown_name": float(bool(unknown_names)),
         "name_missing": len(missing) / len(names) if names else 0.0,
         "number_missing": len(missing_numbers) / len(numbers) if numbers else 0.0,
-        "type_missing": float(_type_missing(kind, best, lang, question)),
+        "type_missing": float(_type_missing(kind, picked, extra, lang, question)),
         "agreement": _agreement(hits[0]) if hits else 0.0,
         "answer_support": _support(kind, best, lang, question),
         "lexical_top": float(bool(best) and best.hit.lexical_rank == 1),
@@ -223,13 +224,20 @@ def _support(kind: AnswerType | None, best: Pick | None, lang: str, question: st
     return max(score, 0.0) if span else 0.0
 
 
-def _type_missing(kind: AnswerType | None, best: Pick | None, lang: str, question: str) -> bool:
-    """The chosen sentence holds no fact of the asked kind beyond what the question already says."""
-    if kind is None or best is None:
+def _type_missing(
+    kind: AnswerType | None, picked: Sequence[Pick], extra: Sequence[Hit], lang: str, question: str
+) -> bool:
+    """No sentence the answer would show holds a fact of the asked kind beyond what the question
+    already says: the same sentences the short answer is taken from."""
+    if kind is None or not picked:
         return False
-    version = version_of(best.hit, lang)
-    sentence = version.sentences[best.index].text
-    return not short_answer(kind, [(sentence, version.lang)], question)
+    shown = [(p.hit, p.index) for p in picked]
+    shown += [(h, i) for h in extra for i in range(len(version_of(h, lang).sentences))]
+    sentences = []
+    for hit, index in shown:
+        version = version_of(hit, lang)
+        sentences.append((version.sentences[index].text, version.lang))
+    return not short_answer(kind, sentences, question)
 
 
 def _agreement(top: Hit) -> float:
