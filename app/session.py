@@ -4,16 +4,50 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from app.config import Config
-from app.corpus import Corpus, load_corpus
+from app.corpus import Corpus, SkippedDocument, lastgood, load_corpus
 from app.errors import IndexBusyError, MenbeError
 from app.indexer import BuildReport, Progress, build_index, read_manifest
+
+#: How many of a skipped document's problems are printed; `menbe corpus validate` lists all.
+SHOWN_PROBLEMS = 5
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def skipped_lines(skipped: SkippedDocument) -> list[str]:
+    """What a curator is told about a document left out because its files have errors: which,
+    why (``file:line: problem``), and whether its last indexed version still answers."""
+    errors = len(skipped.problems)
+    if skipped.indexed_at:
+        when = skipped.indexed_at[:16].replace("T", " ")
+        fate = f"answering from its version indexed on {when} until it is fixed"
+    else:
+        fate = "left out until it is fixed (no earlier version of it was indexed)"
+    lines = [f"menbe: skipped document {skipped.doc_id!r} ({errors} error(s)); {fate}:"]
+    lines += [f"  {problem}" for problem in skipped.problems[:SHOWN_PROBLEMS]]
+    if errors > SHOWN_PROBLEMS:
+        more = errors - SHOWN_PROBLEMS
+        lines.append(f"  ... and {more} more; `menbe corpus validate` lists them all")
+    return lines
+
+
+def report_skipped(corpus: Corpus, report: Callable[[str], None] = log) -> None:
+    for skipped in corpus.skipped:
+        for line in skipped_lines(skipped):
+            report(line)
+
+
+def read_corpus(config: Config, report: Callable[[str], None] = log) -> Corpus:
+    """The corpus to index and answer from, saying which documents were skipped and why."""
+    corpus = load_corpus(config.corpus_dir)
+    report_skipped(corpus, report)
+    return corpus
 
 
 def load_embedder(config: Config, report: Callable[[str], None] = log) -> Any:
@@ -51,11 +85,23 @@ def tqdm_progress(description: str) -> tuple[Progress, Callable[[], None]]:
 def index(
     config: Config, corpus: Corpus, embedder: Any, *, rebuild: bool = False, quiet: bool = False
 ) -> BuildReport:
+    """Build the index, then record what was indexed (`app.corpus.lastgood`) so that a document
+    that breaks later keeps answering from this version."""
     progress, close = tqdm_progress("Embedding") if not quiet else (None, lambda: None)
     try:
-        return build_index(config, corpus, embedder, rebuild=rebuild, progress=progress)
+        result = build_index(config, corpus, embedder, rebuild=rebuild, progress=progress)
     finally:
         close()
+    try:
+        lastgood.remember(config.corpus_dir, corpus)
+    except OSError as exc:
+        note = (
+            f"could not record the indexed version of the documents in "
+            f"{config.corpus_dir / lastgood.STORE} ({exc.strerror or exc}); a document that "
+            "breaks later will be left out instead of answering from this version"
+        )
+        result = replace(result, notes=(*result.notes, note))
+    return result
 
 
 def open_retriever(
@@ -64,7 +110,7 @@ def open_retriever(
     """Load corpus, model and index; with ``build``, create or update the index first."""
     from app.retrieval import Retriever
 
-    corpus = load_corpus(config.corpus_dir)
+    corpus = read_corpus(config, report)
     embedder = load_embedder(config, report)
     if build:
         update_index(config, corpus, embedder, report)
@@ -79,7 +125,7 @@ def open_live(
     from app.live import LiveAnswerer
 
     embedder = load_embedder(config, report)
-    update_index(config, load_corpus(config.corpus_dir), embedder, report)
+    update_index(config, read_corpus(config, report), embedder, report)
     return LiveAnswerer(config, embedder, report, wrap)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import struct
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from app.cli import main
 from app.corpus import load_corpus
 from app.corpus.importer import import_pages
-from app.corpus.pdf import read_pages
+from app.corpus.pdf import read_pages, read_pdf
 from app.messages import message
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -53,6 +54,25 @@ the Baku-<br>Tbilisi-Ceyhan corridor built in 2002-<br>2006 by a consortium of c
 <p>The routes made the small state a partner whose energy could reach Europe without crossing
 its larger neighbours.</p>
 </section>
+</body></html>
+"""
+
+
+# A title in large type that wraps onto two lines between two capitalised words, under a
+# journal line in small type: only the type sizes tell which lines the title is.
+WRAPPED_TITLE = "Relations With Regional States During the Heydar Aliyev Period"
+WRAPPED_HTML = f"""<!doctype html><html><head><meta charset="utf-8"><style>
+body{{font-family:"DejaVu Serif",serif;font-size:11pt;width:15cm}}
+.journal{{font-size:9pt}}
+</style></head><body>
+<p class="journal">Journal of Caspian Studies, volume 3</p>
+<h1>{WRAPPED_TITLE}</h1>
+<h2>Abstract</h2>
+<p>This article follows the relations of Azerbaijan with its neighbours between 1993 and 2003.
+The first contract was signed in Baku, and the partners learned many methods.</p>
+<h2>Introduction</h2>
+<p>The first agreement, signed in Baku in September 1994, opened the sea to foreign companies
+and to the transportation of crude oil towards the Black Sea and the Mediterranean.</p>
 </body></html>
 """
 
@@ -104,6 +124,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("pdfs")
     doc = _print_pdf(DOC_HTML, folder, "doc")
+    wrapped = _print_pdf(WRAPPED_HTML, folder, "wrapped")
     image = base64.b64encode(_png()).decode()
     scan = _print_pdf(
         f'<!doctype html><html><body><img src="data:image/png;base64,{image}"></body></html>',
@@ -116,7 +137,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     writer.write(locked)
     broken = folder / "broken.pdf"
     broken.write_bytes(doc.read_bytes()[:2000])
-    return {"doc": doc, "scan": scan, "locked": locked, "broken": broken}
+    return {"doc": doc, "scan": scan, "locked": locked, "broken": broken, "wrapped": wrapped}
 
 
 def test_pages_are_read_one_by_one(pdfs: dict[str, Path]) -> None:
@@ -124,6 +145,23 @@ def test_pages_are_read_one_by_one(pdfs: dict[str, Path]) -> None:
     assert len(pages) == 3
     assert pages[0].startswith("Caspian Energy Routes")
     assert "Introduction" in pages[1] and "Conclusion" in pages[2]
+
+
+def test_a_title_wrapped_onto_two_lines_is_kept_whole(pdfs: dict[str, Path], tmp_path) -> None:
+    pdf = read_pdf(pdfs["wrapped"])
+    assert len(pdf.title) == 2 and pdf.title[0].startswith("Relations With")  # it does wrap
+    assert read_pdf(pdfs["doc"]).title == ("Caspian Energy Routes",)
+    corpus = tmp_path / "corpus"
+    argv = ["--corpus", str(corpus), "corpus", "import", str(pdfs["wrapped"]), "--id", "rel"]
+    assert main(argv) == 0
+    meta = json.loads((corpus / "rel" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["title"] == {"en": WRAPPED_TITLE}
+    doc = load_corpus(corpus).document("rel")
+    assert [(p.pid, p.section) for p in doc.paragraphs] == [
+        ("p01", "Abstract"),  # the title's second line is neither a section nor body text
+        ("p02", "Introduction"),
+    ]
+    assert doc.paragraphs[0].text.startswith("This article follows")
 
 
 def test_paragraphs_pages_sections_and_languages(pdfs: dict[str, Path]) -> None:

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from app.corpus import Corpus, Paragraph, check_corpus, load_corpus
+from app.corpus import Corpus, Paragraph, check_corpus, load_corpus, load_valid_corpus
 from app.corpus.importer import ImportedDocument, import_pages, import_text
-from app.corpus.pdf import is_pdf, read_pages
+from app.corpus.pdf import is_pdf, read_pdf
 from app.corpus.translations import (
     export_rows,
     import_translations,
@@ -84,9 +84,9 @@ def _config(args: argparse.Namespace):
 def _read_import(path: Path, lang: str | None) -> ImportedDocument:
     """A PDF is read page by page; anything else must be a UTF-8 text dump."""
     if is_pdf(path):
-        pages = read_pages(path)  # its errors already name the file
+        pdf = read_pdf(path)  # its errors already name the file
         try:
-            return import_pages(pages, lang)
+            return import_pages(pdf.pages, lang, pdf.title)
         except ImportError_ as exc:
             raise ImportError_(f"{path}: {exc}") from None
     try:
@@ -165,7 +165,7 @@ def stats(corpus: Corpus) -> dict:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    figures = stats(load_corpus(_config(args).corpus_dir))
+    figures = stats(_answered_corpus(args))
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
@@ -198,8 +198,17 @@ def dump_record(corpus: Corpus, p: Paragraph) -> dict:
     }
 
 
-def _dump(args: argparse.Namespace) -> int:
+def _answered_corpus(args: argparse.Namespace) -> Corpus:
+    """What Mənbə answers from (a broken document skipped, said on stderr), for stats and dump."""
+    from app.session import report_skipped
+
     corpus = load_corpus(_config(args).corpus_dir)
+    report_skipped(corpus)
+    return corpus
+
+
+def _dump(args: argparse.Namespace) -> int:
+    corpus = _answered_corpus(args)
     for p in corpus.paragraphs():
         print(json.dumps(dump_record(corpus, p), ensure_ascii=False))
     return 0
@@ -214,7 +223,7 @@ def _stamp(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    corpus = load_corpus(_config(args).corpus_dir)
+    corpus = load_valid_corpus(_config(args).corpus_dir)  # rows must match the files as they are
     rows = export_rows(corpus, args.target, args.doc)
     write_tsv(rows, args.file, other_language(args.target), args.target)
     paragraphs = len({(r.doc, r.pid) for r in rows})

@@ -24,13 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from app.corpus import load_corpus
     from app.locking import ensure_free
-    from app.session import index, load_embedder, log
+    from app.session import index, load_embedder, log, read_corpus
 
     config = config_from(args)
     ensure_free(config.index_dir)
-    corpus = load_corpus(config.corpus_dir)
+    corpus = read_corpus(config)  # a broken document is skipped, and said so, not fatal
     embedder = load_embedder(config)
     result = index(config, corpus, embedder, rebuild=args.rebuild)
     for note in result.notes:

@@ -1,7 +1,7 @@
 """The corpus stage: curated paragraph files in, typed records out."""
 
-from app.corpus.load import check_corpus, load_corpus
-from app.corpus.model import LANGUAGES, Corpus, Document, Paragraph, Sentence
+from app.corpus.load import check_corpus, load_corpus, load_valid_corpus
+from app.corpus.model import LANGUAGES, Corpus, Document, Paragraph, Sentence, SkippedDocument
 
 __all__ = [
     "LANGUAGES",
@@ -9,6 +9,8 @@ __all__ = [
     "Document",
     "Paragraph",
     "Sentence",
+    "SkippedDocument",
     "check_corpus",
     "load_corpus",
+    "load_valid_corpus",
 ]

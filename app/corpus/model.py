@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from app.errors import Problem
+
 LANGUAGES = ("en", "az")
 HASH_LENGTH = 8
 
@@ -97,16 +99,32 @@ class Document:
 
 
 @dataclass(frozen=True)
+class SkippedDocument:
+    """A document whose files have errors, left out of loading so the others still load.
+
+    ``indexed_at`` is set when the version last indexed stands in for it (it is then among the
+    corpus's documents, so what was citable stays citable); None when nothing of it is loaded.
+    """
+
+    doc_id: str
+    problems: tuple[Problem, ...]  # its errors, in the order `menbe corpus validate` lists them
+    indexed_at: str | None = None
+
+
+@dataclass(frozen=True)
 class Corpus:
-    """All documents, with look-ups by paragraph identity."""
+    """All documents, with look-ups by paragraph identity, and the documents skipped as broken."""
 
     documents: tuple[Document, ...]
     _by_key: Mapping[tuple[str, str, str], Paragraph] = field(default_factory=dict, repr=False)
+    skipped: tuple[SkippedDocument, ...] = field(default=())
 
     @classmethod
-    def of(cls, documents: tuple[Document, ...]) -> Corpus:
+    def of(
+        cls, documents: tuple[Document, ...], skipped: tuple[SkippedDocument, ...] = ()
+    ) -> Corpus:
         index = {(p.doc_id, p.pid, p.lang): p for d in documents for p in d.paragraphs}
-        return cls(documents, index)
+        return cls(documents, index, skipped)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for doc in self.documents:

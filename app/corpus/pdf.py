@@ -6,13 +6,21 @@ PyMuPDF would extract better but its AGPL licence is not one we want to ship.
 
 Every way a PDF can be unusable is an `ImportError_` naming the file, raised before anything is
 written: not a PDF at all, damaged, locked with a password, or without a text layer (a scan).
+
+The text layer says nothing about headings, but the font sizes do: the title is the run of lines
+set in the largest type on the first page, however many lines it wraps onto. Only the title is
+taken from them; the rest of the structure is rebuilt from the text (`app.corpus.importer`), as
+for a text dump.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import unicodedata
+from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import ImportError_
@@ -22,6 +30,17 @@ _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 )
 _MIN_CHARS = 20  # less text than this on every page: there is no usable text layer
+_TITLE_RATIO = 1.15  # a title's type is at least this much larger than the body's
+_TITLE_MAX_LINES = 6  # a longer run of large type is not a title (a poster, a cover page)
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """What an import needs from a PDF: every page's text, and its title's lines if the type
+    sets one apart (empty when no line on the first page is larger than the body text)."""
+
+    pages: tuple[str, ...]
+    title: tuple[str, ...] = ()
 
 
 def is_pdf(path: Path) -> bool:
@@ -37,12 +56,24 @@ def is_pdf(path: Path) -> bool:
 
 def read_pages(path: Path) -> list[str]:
     """The text of every page, in order (an empty string for a page without text)."""
+    return list(read_pdf(path).pages)
+
+
+def read_pdf(path: Path) -> PdfText:
+    """Every page's text and the title lines; see `PdfText`."""
     pypdf = _pypdf()
     _check_signature(path)
+    title: tuple[str, ...] | None = None  # None until the first page with text was seen
     with _quiet(pypdf):
         reader = _open(pypdf, path)
         _unlock(pypdf, reader, path)
-        pages = [_page_text(pypdf, page, path, n) for n, page in enumerate(_pages(reader, path), 1)]
+        pages = []
+        for n, page in enumerate(_pages(reader, path), 1):
+            sized: list[tuple[str, float]] = []
+            visit = _collect(sized) if title is None else None
+            pages.append(_page_text(pypdf, page, path, n, visit))
+            if visit is not None and pages[-1].strip():
+                title = title_lines(_sized_lines(sized))
     if not pages:
         raise ImportError_(f"{path}: the PDF has no pages")
     if sum(len(text.strip()) for text in pages) < _MIN_CHARS:
@@ -50,7 +81,67 @@ def read_pages(path: Path) -> list[str]:
             f"{path}: no text layer on any of its {len(pages)} page(s) (a scanned PDF?); "
             "run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
         )
-    return pages
+    return PdfText(tuple(pages), title or ())
+
+
+def title_lines(lines: Sequence[tuple[str, float]]) -> tuple[str, ...]:
+    """The first run of consecutive lines in the page's largest type, when that type is larger
+    than the body's (the size most of the page's characters are set in)."""
+    weight: dict[float, int] = {}
+    for text, size in lines:
+        weight[size] = weight.get(size, 0) + len(text)
+    if not weight:
+        return ()
+    body, largest = max(weight, key=weight.__getitem__), max(weight)
+    if largest < body * _TITLE_RATIO:
+        return ()
+    run: list[str] = []
+    for text, size in lines:
+        if size >= largest / 1.02:
+            run.append(text)
+        elif run:
+            break
+    letters = sum(c.isalpha() for line in run for c in line)
+    return tuple(run) if len(run) <= _TITLE_MAX_LINES and letters >= 4 else ()  # not a drop cap
+
+
+def _collect(sized: list[tuple[str, float]]):
+    """A pypdf text visitor recording each piece of text with the size it is drawn at."""
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], _font, font_size) -> None:
+        if text:
+            sized.append((text, float(font_size or 0) * _vertical_scale(tm, cm)))
+
+    return visit
+
+
+def _vertical_scale(tm: Sequence[float], cm: Sequence[float]) -> float:
+    """How much the text and page matrices together stretch a glyph's height."""
+    c = tm[2] * cm[0] + tm[3] * cm[2]
+    d = tm[2] * cm[1] + tm[3] * cm[3]
+    return math.hypot(c, d)
+
+
+def _sized_lines(pieces: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The pieces joined into lines, each with the largest size drawn on it (rounded, so that
+    one type size compares equal with itself)."""
+    lines: list[tuple[str, float]] = []
+    text, size = "", 0.0
+    for piece, piece_size in pieces:
+        parts = piece.split("\n")
+        for n, part in enumerate(parts):
+            if n:
+                lines.append((text, size))
+                text, size = "", 0.0
+            text += part
+            if part.strip():
+                size = max(size, round(piece_size, 1))
+    lines.append((text, size))
+    return [(_normal(t), s) for t, s in lines if t.strip()]
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text.translate(_LIGATURES)).split())
 
 
 def _pypdf():
@@ -123,9 +214,9 @@ def _pages(reader, path: Path) -> list:
         raise ImportError_(message) from None
 
 
-def _page_text(pypdf, page, path: Path, number: int) -> str:
+def _page_text(pypdf, page, path: Path, number: int, visit=None) -> str:
     try:
-        text = page.extract_text() or ""
+        text = page.extract_text(visitor_text=visit) or ""
     except pypdf.errors.FileNotDecryptedError:
         raise ImportError_(f"{path}: the PDF is encrypted with a password") from None
     except Exception as exc:  # a damaged content stream can fail in many ways

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.corpus import fileedit, textfile
-from app.corpus.load import META, load_corpus
+from app.corpus.document import META
+from app.corpus.load import load_valid_corpus
 from app.corpus.model import LANGUAGES, Corpus, Document, Paragraph, version_hash
 from app.errors import CorpusError, Problem
 from app.sentences import split
@@ -55,7 +56,7 @@ def stamp(root: Path, doc_id: str | None = None, *, accept_stale: bool = False) 
     its original as it is now. A stale translation keeps its old hash (so it stays flagged)
     unless ``accept_stale``: the curator checked it still says what the original says.
     """
-    corpus = load_corpus(root)
+    corpus = load_valid_corpus(root)
     todo = [p for p in _translations(corpus, doc_id) if _needs_stamp(corpus, p, accept_stale)]
     edits: dict[str, list[str]] = {}
     for p in todo:
@@ -197,7 +198,7 @@ def _row(fields: list[str], line: int, name: str) -> Row | Problem:
 
 def import_translations(root: Path, path: Path) -> list[Imported]:
     """Write the filled-in targets of ``path`` back into the corpus, all of them or none."""
-    corpus = load_corpus(root)
+    corpus = load_valid_corpus(root)
     source, target, rows = read_tsv(path)
     groups = _group(rows)
     name = str(path)
