@@ -267,3 +267,24 @@ def test_the_marker_follows_the_sentence_the_short_answer_comes_from() -> None:
     question = "When was the cooperation agreement adopted?"
     text, _, source = located_span(answer_type(question), [first, second], question)
     assert (text, source) == ("March 24", 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        (
+            "When and where did Aliyev meet Boris Yeltsin?",
+            "In September 1993, Heydar Aliyev met with Russian President Boris Yeltsin in Moscow.",
+            "en",
+            "September 1993; Moscow",
+        ),
+        (
+            "Əliyev Yeltsinlə nə vaxt və harada görüşdü?",
+            "1993-cü ilin sentyabrında Heydər Əliyev Moskvada Boris Yeltsinlə görüşdü.",
+            "az",
+            "1993-cü ilin sentyabrı; Moskva",
+        ),
+    ],
+)
+def test_when_and_where_gives_both(question: str, sentence: str, lang: str, expected: str) -> None:
+    assert short_answer(answer_type(question), [(sentence, lang)], question) == expected

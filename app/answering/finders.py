@@ -94,6 +94,7 @@ _HEAD = re.compile(
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|to|at|from|into)\s*$")
 _AZ_LOCATIVE = re.compile(r"(?:da|də|ya|yə|a|ə|dan|dən)$")
+_AZ_PLACE_CASE = re.compile(r"\w{3,}(?:da|də|dan|dən)$")
 _AZ_GENITIVE = re.compile(r"(?:ın|in|un|ün|nın|nin|nun|nün)$")
 #: Capitalised words that never belong to a person's name (prefixes, folded).
 _NOT_PEOPLE = tuple(
@@ -165,6 +166,16 @@ def names(sentence: str, lang: str, person: bool = False) -> Iterator[Candidate]
             if start == 0 and " " not in text and not text.isupper():
                 continue
             yield Candidate(start, end, _name_prior(sentence, start, end, lang, person))
+            if lang == "az" and not person and " " in text:
+                yield from _case_marked(sentence, start, end)
+
+
+def _case_marked(sentence: str, start: int, end: int) -> Iterator[Candidate]:
+    """In Azerbaijani a case ending closes a name inside a longer capitalised run: "Heydər
+    Əliyev Moskvada Boris Yeltsinlə" holds the place "Moskvada"."""
+    for w in re.finditer(r"\S+", sentence[start:end]):
+        if _AZ_PLACE_CASE.search(w.group(0)):
+            yield Candidate(start + w.start(), start + w.end(), 0.9)
 
 
 def name_lists(sentence: str, lang: str) -> Iterator[Candidate]:

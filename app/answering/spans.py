@@ -27,6 +27,7 @@ COUNTED_BONUS = 0.8  # "how many refugees" is answered by "a million refugees", 
 DURATION_BONUS = 1.0  # "how long" is answered by "30 years", not by "20%"
 _DURATION_Q = re.compile(r"\bhow long\b|\bne qeder (?:muddet|vaxt)|\bnece il\b|\bnece ay\b")
 _DURATION_UNIT = re.compile(r"\b(?:years?|months?|days?|decades?|weeks?|il|ay|gun|hefte)\b")
+_WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt ve harada\b")
 #: "How many countries and organisations": two counts, joined.
 _AND_ASKED = re.compile(r"\b(?:how many|how much|neçə|nece)\b.*\b(?:and|və)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w'’-]*")
@@ -70,6 +71,20 @@ def located_span(
     it). Later sentences compete too, a little behind the best one: "When did the pipeline
     start delivering gas?" is answered by the sentence after the one that names the pipeline.
     ``weight``: how much each shared word counts near a span (rare words more; default 1)."""
+    text, score, source = _located(kind, sentences, question, weight)
+    if text and kind is AnswerType.DATE and _WHEN_AND_WHERE.search(fold(question)):
+        # "When and where did they meet?": the place from the same sentence as the date
+        place, _, _ = _located(AnswerType.PLACE, [sentences[source]], question, weight)
+        text = f"{text}; {place}" if place else text
+    return text, score, source
+
+
+def _located(
+    kind: AnswerType | None,
+    sentences: Sequence[tuple[str, str]],
+    question: str,
+    weight: Callable[[str], float] | None,
+) -> tuple[str, float, int]:
     if kind is None or not sentences:
         return "", 0.0, 0
     asked = {t for lang in ("en", "az", None) for t in tokens(question, lang)}
