@@ -74,6 +74,10 @@ def test_ask_human_output_and_forced_language(index_config, capsys) -> None:
     )
     assert code == 0
     assert "[1]" in out and "Mənbələr:" in out and "¶ p35" in out
+    # the source lines speak the answer's language too: page label and language names
+    sources = out.split("Mənbələr:")[1]
+    assert " · s. " in sources and " · p. " not in sources
+    assert "azərbaycanca" in sources and "(az" not in sources
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])

@@ -226,14 +226,28 @@ def format_answer(answer) -> str:
     if answer.citations:
         lines.append(message("sources", answer.language) + ":")
         for c in answer.citations:
-            lines.append(
-                f"[{c.n}] {c.title} · p. {c.page} · ¶ {c.paragraph} ({c.lang}"
-                f"{', translated from ' + c.original_lang if c.translated else ''})"
-            )
+            lines.append(f"[{c.n}] {_where(c, answer.language)} ({_version(c, answer.language)})")
             lines.append(f"    “{c.quote}”")
     if answer.see_also:
         lines.append(message("see_also", answer.language) + ":")
         for c in answer.see_also:
             snippet = c.text if len(c.text) <= 160 else c.text[:157] + "..."
-            lines.append(f"  - {c.title} · p. {c.page} · ¶ {c.paragraph}: {snippet}")
+            lines.append(f"  - {_where(c, answer.language)}: {snippet}")
     return "\n".join(lines).rstrip()
+
+
+def _where(c, lang: str) -> str:
+    from app.messages import message
+
+    return f"{c.title} · {message('page_abbr', lang)} {c.page} · ¶ {c.paragraph}"
+
+
+def _version(c, lang: str) -> str:
+    """The quoted version's language by name, and what it was translated from, in ``lang``."""
+    from app.messages import message
+
+    name = message(f"in_lang_{c.lang}", lang)
+    if not c.translated:
+        return name
+    source = message(f"from_{c.original_lang}", lang)
+    return f"{name}, {message('from_lang', lang, source=source)}"
