@@ -77,7 +77,7 @@ def test_ask_human_output_and_forced_language(index_config, capsys) -> None:
     # the source lines speak the answer's language too: page label and language names
     sources = out.split("Mənbələr:")[1]
     assert " · s. " in sources and " · p. " not in sources
-    assert "azərbaycanca" in sources and "(az" not in sources
+    assert "(azərbaycanca, ingilis dilindən tərcümə)" in sources and "(az," not in sources
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
