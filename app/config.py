@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.errors import MenbeError
+
 DEFAULT_MODEL = "multilingual-e5-small"
+#: Answers ``menbe serve`` computes at once (``MENBE_CONCURRENCY``, ``--concurrency``); more
+#: wait in Gradio's queue. One answer is ~25 ms of CPU, so a few at once keep 2 cores busy while
+#: others are parsed and sent; many more only add threads and memory (benchmarks/README.md, Load).
+DEFAULT_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class Config:
     chroma_port: int = 8000
     collection: str = "menbe"
     top_k: int = 5
+    concurrency: int = DEFAULT_CONCURRENCY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
@@ -40,6 +47,22 @@ class Config:
             "chroma_host": env.get("MENBE_CHROMA_HOST") or None,
             "chroma_port": int(env.get("MENBE_CHROMA_PORT", str(base.chroma_port))),
             "collection": env.get("MENBE_COLLECTION", base.collection),
+            "concurrency": parse_concurrency(env.get("MENBE_CONCURRENCY"), base.concurrency),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(base, **values)  # type: ignore[arg-type]
+
+
+def parse_concurrency(value: str | int | None, default: int = DEFAULT_CONCURRENCY) -> int:
+    """A whole number ≥ 1, or ``default`` when unset; anything else is the user's to fix."""
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise MenbeError(
+            f"MENBE_CONCURRENCY / --concurrency must be a whole number ≥ 1, not {value!r}"
+        )
+    return number

@@ -21,7 +21,7 @@ from app.config import Config
 from app.corpus import Corpus, load_corpus
 from app.errors import MenbeError
 from app.manifest import Stamp, read_manifest, stamp
-from app.retrieval import Retriever
+from app.retrieval import Retriever, SearchResult
 
 
 @dataclass
@@ -69,6 +69,15 @@ class LiveAnswerer:
             if self.config.chroma_host and store.is_connection_error(exc):
                 raise store.unreachable(self.config, exc) from exc
             raise
+        finally:
+            self._leave(gen)
+
+    def search(self, query: str, **kwargs: Any) -> SearchResult:
+        """Retrieval alone (the corpus browser's search box), on the current generation and
+        under its lease, like ``ask``."""
+        gen = self._enter()
+        try:
+            return gen.retriever.search(query, **kwargs)
         finally:
             self._leave(gen)
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_server import Server, report, ui_server_fixture  # noqa: F401 - the ui_server fixture
+from ui_server import (  # noqa: F401 - the ui_server fixture
+    Server,
+    report,
+    shared_browser,
+    ui_server_fixture,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,17 +57,15 @@ def _unavailable(message: str) -> None:
 
 
 @pytest.fixture(scope="session")  # session-wide like the server, so it is checked first
-def browser() -> Iterator[Any]:
+def browser(request: pytest.FixtureRequest) -> Any:
+    """The session's chromium, shared with the other browser test modules (`shared_browser`)."""
     if not Path(CHROMIUM).exists():
         _unavailable(f"chromium not found at {CHROMIUM} (run `bash .ci/ensure-chromium`)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright package is not installed (`make setup`)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    return shared_browser(request, CHROMIUM, CHROMIUM_ARGS)
 
 
 def expect(target: Any) -> Any:

@@ -13,15 +13,14 @@ import pytest
 from app.answering import MAX_QUESTION_CHARS, Answer, Citation
 from app.errors import QuestionError
 from app.ui import browse
+from app.ui.cards import citation_card, sources_html
 from app.ui.format import (
     answer_markdown,
-    citation_card,
     escape_markdown,
     highlight,
     parse_paragraph_ref,
     prepare_question,
     share_link,
-    sources_html,
     user_markdown,
 )
 from app.ui.handlers import ChatState, Handlers

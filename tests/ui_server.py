@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,6 +108,28 @@ def ui_server_fixture(
         request.config.add_cleanup(server.stop)
         report(request, f"menbe serve answered after {server.startup_s:.1f} s ({server.url})")
     return _running["app"]
+
+
+_browsers: dict[str, Any] = {}
+
+
+def shared_browser(request: pytest.FixtureRequest, executable: str, args: list[str]) -> Any:
+    """One chromium for the session, whichever browser test module asks first. A fixture
+    imported by two modules is set up once per module, and Playwright's sync API cannot run
+    twice in one thread, so the running browser is kept here, like the server."""
+    if "chromium" not in _browsers:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        instance = playwright.chromium.launch(executable_path=executable, args=args)
+        _browsers["chromium"] = instance
+
+        def stop() -> None:
+            instance.close()
+            playwright.stop()
+
+        request.config.add_cleanup(stop)
+    return _browsers["chromium"]
 
 
 def report(request: pytest.FixtureRequest, line: str) -> None:

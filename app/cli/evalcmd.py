@@ -1,4 +1,5 @@
-"""``menbe eval``: answer-accuracy evals, per language."""
+"""``menbe eval``: answer-accuracy evals, per language; ``--from-feedback`` turns readers' 👍/👎
+from the chat into dataset candidates instead."""
 
 from __future__ import annotations
 
@@ -9,12 +10,20 @@ from app.cli import config_from
 from app.cli.query import add_answerer_options, make_answerer
 
 DEFAULT_DATASET = Path("evals/datasets/dev.jsonl")
+DEFAULT_OUTPUT = Path("eval-out")
+DEFAULT_CANDIDATES = DEFAULT_OUTPUT / "feedback-candidates.jsonl"
+_INDEX_LOG = "-"  # --from-feedback without a file: the log beside the configured index
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser("eval", help="run an eval set and write results, summary and report")
     ev.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
-    ev.add_argument("--output", type=Path, default=Path("eval-out"), help="folder for the outputs")
+    ev.add_argument(
+        "--output",
+        type=Path,
+        help=f"folder for the outputs (default {DEFAULT_OUTPUT}); with --from-feedback, the "
+        f"candidates file (default {DEFAULT_CANDIDATES})",
+    )
     ev.add_argument(
         "--variant",
         nargs="+",
@@ -35,11 +44,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="OLD_DIR",
         help="compare with an earlier run's output folder: metric deltas and changed questions",
     )
+    ev.add_argument(
+        "--from-feedback",
+        nargs="?",
+        const=_INDEX_LOG,
+        metavar="FILE",
+        help="instead of an eval: turn the chat's 👍/👎 (FILE, default feedback.jsonl in the "
+        "index folder) into dataset candidates for review, written to --output",
+    )
     add_answerer_options(ev)
     ev.set_defaults(handler=_eval)
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.from_feedback is not None:
+        return _from_feedback(args)
+    args.output = args.output or DEFAULT_OUTPUT
     from app.answering import Answerer
     from app.evaluation.dataset import check_gold_quotes, load_dataset
     from app.evaluation.report import fmt
@@ -74,6 +94,53 @@ def _eval(args: argparse.Namespace) -> int:
 
         for line in compare_runs(args.compare, _single(args.output, variants), items):
             print(line)
+    return 0
+
+
+def _from_feedback(args: argparse.Namespace) -> int:
+    """Feedback log in, candidates file out, and what became of each vote on stdout; lines
+    that could not be read are listed as ``file:line:`` on stderr and skipped."""
+    from app.errors import MenbeError
+    from app.evaluation.feedback import (
+        feedback_path,
+        read_feedback,
+        to_candidates,
+        write_candidates,
+    )
+    from app.session import log
+
+    for flag in ("compare", "fit_answerability"):
+        if getattr(args, flag):
+            raise MenbeError(f"--from-feedback cannot be combined with --{flag.replace('_', '-')}")
+    if args.from_feedback == _INDEX_LOG:
+        source = feedback_path(config_from(args).index_dir)
+    else:
+        source = Path(args.from_feedback)
+    output = args.output or DEFAULT_CANDIDATES
+    if output.is_dir():
+        output = output / DEFAULT_CANDIDATES.name
+    feedback = read_feedback(source)
+    for problem in feedback.problems:
+        log(f"{problem} (line skipped)")
+    result = to_candidates(feedback.records)
+    write_candidates(output, result.candidates)
+    print(
+        f"Read {feedback.lines} line(s) from {source}: {len(feedback.records)} feedback(s)"
+        + (f", {len(feedback.problems)} line(s) skipped" if feedback.problems else "")
+    )
+    rows = (
+        ("👍 on an answer", result.up_answered, "candidate answerable questions"),
+        ("👍 on 'not in the corpus'", result.up_abstained, "candidate unanswerable questions"),
+        ("👎", result.down, "candidates to label"),
+        ("withdrawn", result.withdrawn, "skipped"),
+    )
+    for what, count, became in rows:
+        print(f"  {count:4} {what} → {became}")
+    print(
+        f'Wrote {len(result.candidates)} candidate(s) to {output}. Each is marked "review": '
+        "check it, then remove review, todo, candidate, comment and feedback before adding it "
+        "to a dataset (the loader refuses it until then)."
+    )
     return 0
 
 

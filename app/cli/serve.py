@@ -13,6 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="serve the chat app (builds the index when missing)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default local)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument(
+        "--concurrency",
+        type=int,
+        help="answers computed at once, the rest wait in the queue (MENBE_CONCURRENCY, default 4)",
+    )
     add_answerer_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -23,5 +28,12 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from app.ui.app import serve
 
-    serve(config_from(args), args.host, args.port, llm_settings(args))
+    config = config_from(args)
+    if args.concurrency is not None:
+        from dataclasses import replace
+
+        from app.config import parse_concurrency
+
+        config = replace(config, concurrency=parse_concurrency(args.concurrency))
+    serve(config, args.host, args.port, llm_settings(args))
     return 0

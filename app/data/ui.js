@@ -59,7 +59,9 @@
   for (const kind of ["pointerdown", "keydown", "wheel", "touchstart"]) {
     document.addEventListener(kind, settle, { capture: true, once: true });
   }
-  window.addEventListener("load", () => setTimeout(settle, 3000));
+  // (Gradio adds this script once the page has loaded, so "load" may be long past)
+  if (document.readyState === "complete") setTimeout(settle, 3000);
+  else window.addEventListener("load", () => setTimeout(settle, 3000));
   window.addEventListener("scroll", () => {
     if (!settled && window.scrollY > 0 && window.matchMedia("(max-width: 720px)").matches) {
       window.scrollTo(0, 0);

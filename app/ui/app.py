@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -14,6 +15,8 @@ from app.config import Config
 from app.corpus import Corpus
 from app.errors import MenbeError
 from app.ui import browse, uploads
+from app.ui.corpus_search import CorpusSearch
+from app.ui.feedback import ChatTools
 from app.ui.handlers import AnswererLike, ChatState, Handlers
 from app.ui.static import ui_lang, ui_text
 from app.ui.theme import (
@@ -29,9 +32,14 @@ PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # only /ask is an API e
 SKIP = gr.skip
 
 
-def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə") -> gr.Blocks:
-    """The whole interface, not yet served (``serve`` or a test launches it)."""
+def build_app(
+    answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə", feedback: Path | None = None
+) -> gr.Blocks:
+    """The whole interface, not yet served (``serve`` or a test launches it). ``feedback``: the
+    log that 👍/👎 under the answers go to; without it the chat has no thumbs."""
     h = Handlers(answerer, corpus)
+    tools = ChatTools(feedback)
+    search = CorpusSearch(h)
     doc0 = h.default_doc()
     page0 = h.first_page(doc0)
     en = "en"
@@ -62,11 +70,12 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                         height="58vh",
                         latex_delimiters=[],
                         buttons=["copy"],
-                        feedback_options=None,
+                        feedback_options=tools.feedback_options,
                         placeholder=ui_text("chat_placeholder", en),
                         layout="bubble",
                         group_consecutive_messages=False,
                     )
+                    tools.feedback_row(en)
                     with gr.Row(elem_id="menbe-ask-row", equal_height=True):
                         question = gr.Textbox(
                             show_label=False,
@@ -118,11 +127,13 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
                             min_width=120,
                             elem_id="menbe-clear",
                         )
+                        tools.export_button(en)
                 with gr.Column(scale=2, min_width=360, elem_id="menbe-side"):
                     sources = gr.HTML(
                         h.panel(ChatState(), en), elem_id="menbe-sources", js_on_load=None
                     )
             with gr.Tab(ui_text("tab_browse", en), id="browse") as browse_tab:
+                search.build(en)
                 with gr.Row(elem_id="menbe-browse-bar", equal_height=False):
                     doc = gr.Dropdown(
                         browse.documents(corpus, en),
@@ -186,7 +197,8 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
         def reset(lang: str) -> tuple:
             return ChatState(), [], "", h.panel(ChatState(), ui_lang(lang))
 
-        for trigger in (clear.click, chatbot.clear):  # the chat's own bin icon starts over too
+        cleared = (clear.click, chatbot.clear)
+        for trigger in cleared:  # the chat's own bin icon starts over too
             trigger(reset, [ui], [state, chatbot, notice, sources], queue=False, **PRIVATE)
 
         # -- corpus browser ------------------------------------------------------------------
@@ -292,6 +304,8 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
             return {**out, ui: picked, ref: typed, focus: pid, tabs: gr.Tabs(selected="browse")}
 
         demo.load(on_load, None, [*relabelled, focus, tabs], **PRIVATE)
+        tools.wire(demo, chatbot=chatbot, state=state, ui=ui, answered=answering, cleared=cleared)
+        search.wire(demo, ui=ui)
         gr.api(h.api_ask, api_name="ask")
     return demo
 
@@ -299,6 +313,9 @@ def build_app(answerer: AnswererLike, corpus: Corpus, *, title: str = "Mənbə")
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, llm: Any = None) -> None:
     """Open (building or updating) the index, then serve the app until interrupted. ``llm``:
     the user's model settings; answers are then written by it and verified."""
+    import os
+
+    from app.evaluation.feedback import feedback_path
     from app.session import log, open_live
 
     started = time.perf_counter()
@@ -312,14 +329,19 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, llm: Any = 
     answerer = open_live(config, wrap=wrap)  # follows later `menbe index` runs, no restart
     # warms the embedding model and index caches so the first answer is quick (not the LLM)
     answerer.ask("Heydar Aliyev", **({"generate": False} if llm is not None else {}))
-    demo = build_app(answerer, answerer.corpus)
-    demo.queue(default_concurrency_limit=4)
+    demo = build_app(answerer, answerer.corpus, feedback=feedback_path(config.index_dir))
+    # Gradio summarises up to 10,000 past events in pandas after *every* event (the API page's
+    # latency figures): CPU per answer that grew as the server aged. Every 1,000 is plenty.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")
+    demo.queue(default_concurrency_limit=config.concurrency)  # each listener: N answers at once
     try:
         demo.launch(
             server_name=host,
             server_port=port,
             prevent_thread_lock=True,
             quiet=True,
+            max_threads=max(40, 2 * config.concurrency),  # sync handlers run in these threads
             app_kwargs=uploads.app_kwargs(),
             **launch_options(),
         )

@@ -1,11 +1,24 @@
 """Pure functions for the corpus browser tab: documents → pages → paragraphs, both languages side
-by side, so a reader can check any citation in context and share a link to one paragraph."""
+by side, so a reader can check any citation in context, share a link to one paragraph, find
+paragraphs with the chat's own search, and turn one into a question for the chat."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from app.corpus import LANGUAGES, Corpus, Paragraph
-from app.ui.format import badges, escape, parse_paragraph_ref, share_link
+from app.ui.format import badges, clip, escape, parse_paragraph_ref, share_link
 from app.ui.static import ui_text
+
+if TYPE_CHECKING:  # only for the annotation: importing retrieval loads numpy and the index
+    from app.retrieval import Hit
+
+#: How much of a paragraph's opening an "ask about this paragraph" question quotes.
+TOPIC_WORDS = 12
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[•*–—-])\s+")  # "3. ", "• " opening a list item
 
 
 def documents(corpus: Corpus, ui: str) -> list[tuple[str, str]]:
@@ -44,27 +57,67 @@ def exists(corpus: Corpus, doc_id: str, pid: str) -> bool:
 
 def _column(p: Paragraph, ui: str) -> str:
     section = f'<span class="menbe-section">{escape(p.section)}</span>' if p.section else ""
+    tags = badges(p.lang, p.translated, p.source_lang or "", ui, stale=p.stale)
     return (
         f'<div class="menbe-col" lang="{escape(p.lang)}"><div class="menbe-col-head">'
-        f"{badges(p.lang, p.translated, p.source_lang or '', ui)}{section}</div>"
+        f"{tags}{section}</div>"
         f'<p class="menbe-para">{escape(p.text)}</p></div>'
     )
 
 
+def shown_version(corpus: Corpus, doc_id: str, pid: str, ui: str) -> Paragraph | None:
+    """The version a reader of ``ui`` reads: theirs when it exists, else the original."""
+    versions = corpus.versions(doc_id, pid)
+    if not versions:
+        return None
+    return versions.get(ui) or corpus.original_of(next(iter(versions.values())))
+
+
+def topic(p: Paragraph, words: int = TOPIC_WORDS) -> str:
+    """What a paragraph is about, in its own words: its first sentence (the paragraph's opening
+    when that sentence is only a heading or a number), cut to ``words`` words. Retrieval finds
+    the paragraph again from these words, so the question it goes into is answered from it."""
+    text = _LIST_MARK.sub("", " ".join(p.text.split()))
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    chosen = (first if len(first.split()) >= 5 else text).split()
+    cut = " ".join(chosen[:words]).rstrip(" ,;:-–—")
+    return cut + "…" if len(chosen) > words else cut.rstrip(".")
+
+
+def ask_prompt(corpus: Corpus, doc_id: str, pid: str, ui: str) -> str:
+    """The question "ask about this paragraph" puts into the chat, in the interface language,
+    about the paragraph's version in that language; the reader edits it before asking."""
+    p = shown_version(corpus, doc_id, pid, ui)
+    return ui_text("ask_prompt", ui, topic=topic(p)) if p is not None else ""
+
+
+def ask_button(corpus: Corpus, doc_id: str, pid: str, ui: str) -> str:
+    """The button that takes the reader to the chat with ``ask_prompt`` in the question box
+    (``app/data/tools.js``); nothing is asked until they press Ask."""
+    prompt = ask_prompt(corpus, doc_id, pid, ui)
+    return (
+        f'<button type="button" class="menbe-ask" data-prompt="{escape(prompt)}" '
+        f'title="{escape(prompt)}">💬 {escape(ui_text("ask_about", ui))}</button>'
+    )
+
+
 def paragraph_html(corpus: Corpus, doc_id: str, pid: str, ui: str, *, focus: bool = False) -> str:
-    """One paragraph: its id, page and share link, then every language version side by side."""
+    """One paragraph: its id, page, share link and "ask about this", then every language version
+    side by side (one full-width column when it has only one)."""
     versions = corpus.versions(doc_id, pid)
     page = paragraph_page(corpus, doc_id, pid, ui)
     link = share_link(doc_id, pid)
     columns = "".join(_column(versions[lang], ui) for lang in LANGUAGES if lang in versions)
+    single = " menbe-one" if len(versions) < 2 else ""
     return (
         f'<article class="menbe-row{" menbe-focus" if focus else ""}" '
         f'id="para-{escape(doc_id)}-{escape(pid)}"><header>'
         f'<span class="menbe-pid">{escape(ui_text("paragraph", ui))} {escape(pid)}</span>'
         f'<span class="menbe-loc">{escape(ui_text("page", ui))} {page}</span>'
+        f"{ask_button(corpus, doc_id, pid, ui)}"
         f'<a class="menbe-share-link" href="{escape(link)}" target="_blank" rel="noopener" '
         f'title="{escape(ui_text("share", ui))}">🔗 {escape(link)}</a></header>'
-        f'<div class="menbe-cols">{columns}</div></article>'
+        f'<div class="menbe-cols{single}">{columns}</div></article>'
     )
 
 
@@ -122,4 +175,55 @@ def focus_html(corpus: Corpus, doc_id: str, pid: str, ui: str) -> str:
         return notice_html(problem)
     return f'<h4 class="menbe-sub">{escape(ui_text("opened", ui))}</h4>' + paragraph_html(
         corpus, doc_id, pid, ui, focus=True
+    )
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+def snippet(hit: Hit, p: Paragraph, limit: int = 220) -> str:
+    """The sentence of ``p`` that matched the query best, or the paragraph's opening."""
+    for s in hit.sentences:
+        if s.lang == p.lang:
+            return clip(p.text[s.start : s.end], limit)
+    return clip(p.text, limit)
+
+
+def hit_html(corpus: Corpus, hit: Hit, ui: str) -> str:
+    """One result: title, section, page and paragraph id, and the matching sentence; a link
+    to the paragraph that the script opens in the browser below (without it, the share link)."""
+    p = shown_version(corpus, hit.doc_id, hit.pid, ui)
+    if p is None:
+        return ""
+    ref = f"{hit.doc_id}/{hit.pid}"
+    page = paragraph_page(corpus, hit.doc_id, hit.pid, ui)
+    where = f"{ui_text('page', ui)} {page} · {ui_text('paragraph', ui)} {hit.pid}"
+    if p.section:
+        where = f"{p.section} · {where}"
+    title = corpus.document(hit.doc_id).title_in(ui)
+    return (
+        f'<li><a class="menbe-hit" href="{escape(share_link(hit.doc_id, hit.pid))}" '
+        f'data-ref="{escape(ref)}"><span class="menbe-hit-head">'
+        f'<span class="menbe-title">{escape(title)}</span>'
+        f'<span class="menbe-loc">{escape(where)}</span></span>'
+        f'<span class="menbe-hit-text" lang="{escape(p.lang)}">{escape(snippet(hit, p))}</span>'
+        "</a></li>"
+    )
+
+
+def results_html(corpus: Corpus, hits: Sequence[Hit], query: str, ui: str) -> str:
+    """The search's results, best first, under a line saying how many there are and for
+    what; an empty query shows nothing at all."""
+    query = " ".join(query.split())
+    if not query:
+        return ""
+    items = [item for hit in hits if (item := hit_html(corpus, hit, ui))]
+    shown = clip(query, 80)
+    if not items:
+        note = escape(ui_text("search_none", ui, query=shown))
+        return f'<div class="menbe-hits"><p class="menbe-hits-head">{note}</p></div>'
+    head = escape(ui_text("search_results", ui, count=len(items), query=shown))
+    return (
+        f'<div class="menbe-hits"><p class="menbe-hits-head">{head}</p>'
+        f'<ol class="menbe-hit-list">{"".join(items)}</ol></div>'
     )

@@ -1,7 +1,8 @@
-"""Pure functions from answers to what the chat shows: markdown for the chat and HTML for the
-sources panel. They hold no Gradio state so they can be tested directly, and every piece of user
-or corpus text goes through one of two escaping points (``escape_markdown``, ``escape``), so
-nothing a user types or a corpus file contains is ever run as markup or script."""
+"""Pure functions from answers to what the chat shows: markdown for the chat, the badges, share
+links and escaping that the sources panel (``cards``) and the corpus browser (``browse``) build
+on. They hold no Gradio state so they can be tested directly, and every piece of user or corpus
+text goes through one of two escaping points (``escape_markdown``, ``escape``), so nothing a user
+types or a corpus file contains is ever run as markup or script."""
 
 from __future__ import annotations
 
@@ -63,6 +64,18 @@ def parse_paragraph_ref(value: str | None) -> tuple[str, str] | None:
     if not doc_id or not pid or not re.fullmatch(r"[\w.-]+", pid):
         return None
     return doc_id, pid
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` with whitespace collapsed, cut at a word boundary near ``limit`` with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def source_anchor(turn: int, label: str | int) -> str:
@@ -190,88 +203,20 @@ def _link_markers(text: str, turn: int, numbers: set[int]) -> str:
     return "".join(pieces)
 
 
-# -- the sources panel ------------------------------------------------------------------------
+# -- badges, shared by the sources panel and the corpus browser ---------------------------------
 
 
-def badges(lang: str, translated: bool, original_lang: str, ui: str) -> str:
-    """A language badge, and a translation badge saying from which language, where it applies."""
+def badges(lang: str, translated: bool, original_lang: str, ui: str, *, stale: bool = False) -> str:
+    """A language badge, a translation badge saying from which language, and a warning badge
+    when the translation was made from an older text of its original (``Paragraph.stale``)."""
     out = f'<span class="menbe-badge menbe-lang" title="{escape(lang_name(lang, ui))}">'
     out += f"{escape(lang.upper())}</span>"
     if translated:
         title = ui_text("translated_from", ui, lang=lang_name(original_lang, ui))
         out += f' <span class="menbe-badge menbe-tr" title="{escape(title)}">'
         out += f"{escape(ui_text('translation', ui))}</span>"
+    if translated and stale:
+        warning = escape(ui_text("stale_title", ui))
+        out += f' <span class="menbe-badge menbe-stale" title="{warning}">'
+        out += f"{escape(ui_text('stale', ui))}</span>"
     return out
-
-
-def citation_card(c: Citation, anchor: str, label: str | None, ui: str, *, opened: bool) -> str:
-    """One source: number, title, page, paragraph id, badges, the paragraph with the cited
-    sentences marked, the original one click away for a translation, and a share link.
-    A see-also card (``label`` None) is folded, with the paragraph's opening as a preview."""
-    body = f'<p class="menbe-para" lang="{escape(c.lang)}">{highlight(c.text, c.spans)}</p>'
-    if c.translated and c.original_text:
-        toggle = escape(ui_text("show_original", ui, lang=lang_name(c.original_lang, ui)))
-        original = highlight(c.original_text, c.original_spans)
-        body += (
-            f'<details class="menbe-orig"><summary>{toggle}</summary>'
-            f'<p class="menbe-para" lang="{escape(c.original_lang)}">{original}</p></details>'
-        )
-    link = share_link(c.doc_id, c.paragraph)
-    body += (
-        f'<div class="menbe-share"><a href="{escape(link)}" target="_blank" rel="noopener">'
-        f"🔗 {escape(ui_text('share', ui))}</a> <code>{escape(link)}</code></div>"
-    )
-    preview = ""
-    if label is None:
-        text = c.text if len(c.text) <= 150 else c.text[:149].rstrip() + "…"
-        preview = f'<span class="menbe-preview">{escape(text)}</span>'
-    return (
-        f'<details class="menbe-card{" menbe-see" if label is None else ""}" '
-        f'id="{escape(anchor)}"{" open" if opened else ""}>'
-        f'<summary><span class="menbe-num">{escape(label or "→")}</span>'
-        f'<span class="menbe-head"><span class="menbe-title">{escape(c.title)}</span>'
-        f'<span class="menbe-loc">{escape(location(c, ui))} '
-        f"{badges(c.lang, c.translated, c.original_lang, ui)}</span>{preview}</span></summary>"
-        f'<div class="menbe-body">{body}</div></details>'
-    )
-
-
-def turn_html(answer: Answer, turn: int, ui: str, *, latest: bool) -> str:
-    """The sources of one answer; older turns fold away under their question."""
-    cards = [
-        citation_card(c, source_anchor(turn, c.n), str(c.n), ui, opened=latest)
-        for c in answer.citations
-    ]
-    if answer.see_also:
-        cards.append(f'<h4 class="menbe-sub">{escape(ui_text("see_also", ui))}</h4>')
-        cards += [
-            citation_card(c, source_anchor(turn, f"s{i}"), None, ui, opened=False)
-            for i, c in enumerate(answer.see_also, start=1)
-        ]
-    ms = round(answer.timings_ms.get("retrieve", 0.0))
-    meta = f'<span class="menbe-meta">{escape(ui_text("retrieval", ui, ms=ms))}</span>'
-    shown = answer.question if len(answer.question) <= 240 else answer.question[:239] + "…"
-    question = f'<span class="menbe-q" title="{escape(shown)}">{escape(shown)}</span>'
-    if latest:
-        return (
-            f'<section class="menbe-turn" data-turn="{turn}"><div class="menbe-turn-head">'
-            f"{question}{meta}</div>{''.join(cards)}</section>"
-        )
-    return (
-        f'<details class="menbe-turn menbe-older" data-turn="{turn}"><summary>'
-        f'<span class="menbe-earlier">{escape(ui_text("earlier", ui))}:</span> {question}{meta}'
-        f"</summary>{''.join(cards)}</details>"
-    )
-
-
-def sources_html(turns: Sequence[tuple[int, Answer]], ui: str) -> str:
-    """The whole panel: the latest answer's sources first, earlier ones folded below."""
-    head = f'<h3 class="menbe-panel-title">{escape(ui_text("sources", ui))}</h3>'
-    if not turns:
-        empty = escape(ui_text("sources_empty", ui))
-        return f'<div class="menbe-sources">{head}<p class="menbe-empty">{empty}</p></div>'
-    ordered = sorted(turns, key=lambda t: -t[0])
-    body = "".join(
-        turn_html(answer, turn, ui, latest=i == 0) for i, (turn, answer) in enumerate(ordered)
-    )
-    return f'<div class="menbe-sources">{head}{body}</div>'

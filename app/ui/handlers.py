@@ -16,15 +16,16 @@ from app.corpus import Corpus
 from app.errors import IndexError_, MenbeError, QuestionError
 from app.session import log
 from app.ui import browse
+from app.ui.cards import sources_html
 from app.ui.format import (
     answer_markdown,
     escape_markdown,
     notice_markdown,
     parse_paragraph_ref,
     prepare_question,
-    sources_html,
     user_markdown,
 )
+from app.ui.static import ui_text
 
 ANSWER_LANGUAGES = ("auto", "en", "az")
 
@@ -42,6 +43,13 @@ class ChatState:
     pending: tuple[str, bool] | None = None  # (question, trimmed) waiting for its answer
     # message index -> (turn, trimmed) for each answer, so a language switch can redraw it
     answers: dict[int, tuple[int, bool]] = field(default_factory=dict)
+
+    def answer_at(self, index: int | None) -> tuple[int, Answer] | None:
+        """(turn, answer) shown by chat message ``index`` (what a 👍/👎 under it rates); None
+        for a question, a failure notice or a reply still being written."""
+        turn = self.answers.get(index) if isinstance(index, int) else None
+        found = dict(self.turns).get(turn[0]) if turn else None
+        return (turn[0], found) if turn and found is not None else None
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ class Handlers:
             turn = len(state.turns) + 1
             content = answer_markdown(answer, turn, trimmed=trimmed, ui=ui)
             turns = [*state.turns, (turn, replace(answer, hits=()))]
-            panel = sources_html(turns, ui)
+            panel = sources_html(turns, ui, self.corpus)
         except Exception as exc:  # the app must stay up whatever goes wrong behind the scenes
             log(f"menbe: answering {question[:80]!r} failed:\n{traceback.format_exc()}")
             detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
@@ -164,7 +172,7 @@ class Handlers:
         return replace(state, messages=messages)
 
     def panel(self, state: ChatState, ui: str) -> str:
-        return sources_html(state.turns, ui)
+        return sources_html(state.turns, ui, self.corpus)
 
     # -- corpus browser -------------------------------------------------------------------
 
@@ -194,3 +202,24 @@ class Handlers:
         """The page the reader was on, under a note saying why ``ref`` opened nothing."""
         problem = browse.ref_problem(self.corpus, ref, ui) or ""
         return browse.notice_html(problem) + self.browser_html(doc_id, page, ui, None)
+
+    def search_html(self, query: str | None, ui: str, k: int = 8) -> str:
+        """The corpus browser's search: the paragraphs the chat's own retrieval (the answerer's
+        ``search``, or its retriever's) finds for ``query``, best first, as the results list;
+        a failure is a one-line note, like the chat's."""
+        query = " ".join((query or "").split())
+        if not query:
+            return ""
+        search = getattr(self.answerer, "search", None)
+        if search is None:
+            search = getattr(getattr(self.answerer, "retriever", None), "search", None)
+        try:
+            if search is None:
+                raise MenbeError("no search index")
+            with self._lock:  # one request at a time on the index, as for answers
+                hits = search(query, k=k).hits
+        except Exception as exc:  # the browser must stay usable whatever the index does
+            log(f"menbe: searching {query[:80]!r} failed:\n{traceback.format_exc()}")
+            detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
+            return browse.notice_html(ui_text("search_unavailable", ui, error=detail[:200]))
+        return browse.results_html(self.corpus, hits, query, ui)

@@ -31,12 +31,19 @@ def ui_lang(value: str | None) -> str:
     return value if value in UI_LANGUAGES else "en"
 
 
+#: The looks and scripts, in order: the app's own, then its reading tools (``[n]`` previews,
+#: copy citation, the corpus search's results and "ask about this paragraph").
+STYLE_SHEETS = ("ui.css", "tools.css")
+SCRIPTS = ("ui.js", "tools.js")
+
+
 @cache
 def css() -> str:
-    return _data("ui.css")
+    return "\n".join(_data(name) for name in STYLE_SHEETS)
 
 
 @cache
 def head() -> str:
-    """The ``<head>`` addition: the script that opens a cited source when its marker is clicked."""
-    return f"<script>\n{_data('ui.js')}\n</script>"
+    """The ``<head>`` addition: the script that opens a cited source when its marker is clicked,
+    and the reading tools' script."""
+    return "\n".join(f"<script>\n{_data(name)}\n</script>" for name in SCRIPTS)
