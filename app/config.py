@@ -10,10 +10,11 @@ from pathlib import Path
 from app.errors import MenbeError
 
 DEFAULT_MODEL = "multilingual-e5-small"
-#: Answers ``menbe serve`` computes at once (``MENBE_CONCURRENCY``, ``--concurrency``); more
-#: wait in Gradio's queue. One answer is ~25 ms of CPU, so a few at once keep 2 cores busy while
-#: others are parsed and sent; many more only add threads and memory (benchmarks/README.md, Load).
-DEFAULT_CONCURRENCY = 4
+#: Answers ``menbe serve`` computes at once per event (``MENBE_CONCURRENCY``, ``--concurrency``);
+#: more wait in Gradio's queue. An answer is ~30 ms of CPU, partly outside the GIL (onnxruntime,
+#: Chroma), so a few at once keep 2 cores busy: on 2 cores 8 beat 4 and 2, and 16 was no better
+#: than 8 (benchmarks/README.md, "Load").
+DEFAULT_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,11 @@ class _Generation:
 
 
 class LiveAnswerer:
-    """An ``Answerer`` that follows the index: same ``ask``, never on a removed generation."""
+    """An ``Answerer`` that follows the index: same ``ask``, never on a removed generation.
+
+    Safe to call from many threads at once (``menbe serve``): ``_lock`` guards only the
+    switch between generations and their request counts, never the answering itself, which
+    reads shared, unchanging parts (tests/test_concurrency.py)."""
 
     def __init__(
         self,

@@ -81,7 +81,9 @@ class _Candidate:
 
 
 class Retriever:
-    """Opens the current index generation once and answers searches against it."""
+    """Opens the current index generation once and answers searches against it. Nothing in it
+    changes after opening, so threads share one (Chroma's client and the BM25 arrays are only
+    read)."""
 
     def __init__(
         self,

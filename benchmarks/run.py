@@ -26,7 +26,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _sections() -> list[tuple[str, Callable[[Context], list[Figure]]]]:
     """In execution order: indexing first, since it builds the index the others query."""
-    from benchmarks import backends, baseline, gpu, indexing, query, scale, startup
+    from benchmarks import backends, baseline, gpu, indexing, load, query, scale, startup
 
     return [
         (indexing.SECTION, indexing.run),
@@ -36,6 +36,7 @@ def _sections() -> list[tuple[str, Callable[[Context], list[Figure]]]]:
         (startup.SECTION, startup.run),
         (gpu.SECTION, gpu.run),
         (backends.SECTION, backends.run),
+        (load.SECTION, load.run),
     ]
 
 

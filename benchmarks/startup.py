@@ -44,7 +44,7 @@ class PeakRss:
         return self.peak
 
 
-def _env(ctx: Context) -> dict[str, str]:
+def app_env(ctx: Context) -> dict[str, str]:
     return {
         **os.environ,
         "MENBE_INDEX_DIR": str(ctx.ensure_index()),
@@ -58,7 +58,7 @@ def _env(ctx: Context) -> dict[str, str]:
 
 def _ask_once(ctx: Context, backend: str | None = None) -> tuple[float, float, bool]:
     """``backend`` sets MENBE_EMBED_BACKEND for this run (section 7 compares them)."""
-    env = _env(ctx) | ({"MENBE_EMBED_BACKEND": backend} if backend else {})
+    env = app_env(ctx) | ({"MENBE_EMBED_BACKEND": backend} if backend else {})
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "ask", QUESTION, "--json"],
@@ -112,13 +112,13 @@ def run(ctx: Context) -> list[Figure]:
     return figures
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if proc.poll() is not None:
@@ -144,7 +144,7 @@ def _first_answer(url: str) -> str:
 
 
 def _serve(ctx: Context) -> list[Figure]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log_path = ctx.work / "serve.log"
     start = time.perf_counter()
@@ -152,20 +152,20 @@ def _serve(ctx: Context) -> list[Figure]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--port", str(port)],
             cwd=ROOT,
-            env=_env(ctx),
+            env=app_env(ctx),
             stdout=log_file,
             stderr=log_file,
             start_new_session=True,
         )
     sampler = PeakRss(proc.pid)
     try:
-        _wait_http(url, proc, 180)
+        wait_http(url, proc, 180)
         ready = time.perf_counter() - start
         endpoint = _first_answer(url)
         answered = time.perf_counter() - start
     finally:
         peak = sampler.stop()
-        _stop(proc)
+        stop_server(proc)
     log(f"serve: HTTP 200 after {ready:.1f} s, first answer after {answered:.1f} s")
     return [
         Figure(
@@ -193,7 +193,7 @@ def _serve(ctx: Context) -> list[Figure]:
     ]
 
 
-def _stop(proc: subprocess.Popen[Any]) -> None:
+def stop_server(proc: subprocess.Popen[Any]) -> None:
     """End the server this section started (its own session), politely first."""
     if proc.poll() is not None:
         return

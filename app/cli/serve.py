@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--concurrency",
         type=int,
-        help="answers computed at once, the rest wait in the queue (MENBE_CONCURRENCY, default 4)",
+        help="answers computed at once, the rest wait in the queue (MENBE_CONCURRENCY, default 8)",
     )
     add_answerer_options(serve)
     serve.set_defaults(handler=_serve)

@@ -9,9 +9,11 @@ sentence-transformers and onnxruntime are imported only when a model is actually
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import util as importlib_util
@@ -48,7 +50,10 @@ class EmbedSettings:
 
 
 class Embedder:
-    """A loaded model plus the prompts it wants; all outputs are float32 and L2-normalised."""
+    """A loaded model plus the prompts it wants; all outputs are float32 and L2-normalised.
+    Thread-safe: ONNX calls run in parallel (``InferenceSession.run`` and ``tokenizers`` are);
+    torch calls take turns, as sentence-transformers may reconfigure its tokenizer mid-call
+    ("Already borrowed") and one torch call already uses every core."""
 
     def __init__(
         self,
@@ -71,6 +76,7 @@ class Embedder:
         # ("query", "document") to every model, which we skip as no-ops.
         self._passage_prompt = next((n for n in ("passage", "document") if prompts.get(n)), None)
         self._query_prompt = "query" if prompts.get("query") else None
+        self._turns = threading.Lock() if backend == "torch" else contextlib.nullcontext()
 
     def __repr__(self) -> str:
         return (
@@ -102,14 +108,15 @@ class Embedder:
         return self.embed_queries([text])[0]
 
     def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
-        vectors = self.model.encode(
-            texts,
-            prompt_name=prompt_name,
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with self._turns:
+            vectors = self.model.encode(
+                texts,
+                prompt_name=prompt_name,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
