@@ -27,7 +27,7 @@ from app.ui.cards import (
     copy_button,
     sources_html,
 )
-from app.ui.format import badges, clip
+from app.ui.format import answer_markdown, badges, clip
 from app.ui.handlers import Handlers
 from app.ui.static import css, head, ui_text
 
@@ -50,6 +50,7 @@ NEW_KEYS = (
     "search_unavailable",
     "ask_about",
     "ask_prompt",
+    "align_hint",
 )
 
 
@@ -294,6 +295,25 @@ def test_search_results_list_title_page_and_the_matching_sentence(corpus) -> Non
     assert "As the President of the Republic of Azerbaijan" in html
 
 
+def test_search_results_name_a_document_only_when_it_changes(corpus) -> None:
+    doc = corpus.document(DOC)
+    other = replace(
+        doc,
+        doc_id="other-doc",
+        title={"en": "Another <Document>", "az": "Başqa sənəd"},
+        paragraphs=tuple(replace(p, doc_id="other-doc") for p in doc.paragraphs),
+    )
+    both = Corpus.of((doc, other))
+    hits = [hit(corpus, "p35"), hit(corpus, "p05", 2), hit(corpus, "p35", 3), hit(corpus, "p07", 4)]
+    hits[2] = replace(hits[2], doc_id="other-doc")
+    html = browse.results_html(both, hits, "Contract", "en")
+    titles = re.findall(r'<span class="menbe-title">([^<]*)</span>', html)
+    first = "Relations With Regional States During the Heydar Aliyev Period"
+    assert titles == [first, "Another &lt;Document&gt;", first]
+    assert html.count('class="menbe-hit"') == 4  # every hit still says page and paragraph
+    assert html.count('class="menbe-loc"') == 4
+
+
 def test_search_results_follow_the_interface_language(corpus) -> None:
     html = browse.results_html(corpus, [hit(corpus, "p35", lang="en")], "Əsrin müqaviləsi", "az")
     assert 'lang="az"' in html and "Tədqiqat · s. 7 · ¶ p35" in html
@@ -346,6 +366,26 @@ def test_handlers_search_failures_are_one_line_notes(corpus) -> None:
             raise AssertionError
 
     assert 'role="alert"' in Handlers(NoSearch(), corpus).search_html("x", "en")
+
+
+# -- the marker before a full stop ----------------------------------------------------------------
+
+
+def test_a_full_stop_follows_its_marker_with_no_gap() -> None:
+    """ "September 20, 1994 [1]." and not "[1] .": no space in the markdown, and the marker's
+    chip gives back on its right what it pads, so the full stop sits against it."""
+    short = answer(
+        text="September 20, 1994 [1]. It was approved on September 20, 1994. [1]",
+        short_answer="September 20, 1994",
+    )
+    shown = answer_markdown(short, 1)
+    assert shown.startswith("**September 20, 1994 [\\[1\\]](#src-1-1)\\.** It was approved")
+    rule = re.search(r'#menbe-chat a\[href\^="#src-"\] \{([^}]*)\}', css())
+    assert rule is not None
+    padding = re.search(r"padding: 0 ([.\d]+)em;", rule.group(1))
+    margin = re.search(r"margin-right: -([.\d]+)em;", rule.group(1))
+    assert padding and margin, rule.group(1)
+    assert float(padding.group(1)) - float(margin.group(1)) <= 0.06  # what is left: a hairline
 
 
 # -- strings and static files -------------------------------------------------------------------

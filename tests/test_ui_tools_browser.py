@@ -1,13 +1,16 @@
 """The reading tools in a real browser (Debian's chromium, Playwright, ``menbe serve``), at a
 phone's and a laptop's size: the ``[n]`` preview (hover on a laptop, tap on a phone) with the
 tapped card still brought into view, "copy citation" on the clipboard, the words in the pending
-bubble, the two layout fixes, the corpus search and "ask about this paragraph", and an
-Azerbaijani interface that shows none of these tools' English words.
+bubble, the layout fixes (the marker before a full stop, the phone's switch, question box and
+empty chat), the corpus search, its aligned sentences (hover on a laptop, tap on a phone) and
+"ask about this paragraph", and an Azerbaijani interface that shows none of these tools' English
+words.
 
 The server, the browser, the screenshot folder and the page helper are test_ui_browser's."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +159,24 @@ def test_a_marker_previews_its_source_and_still_opens_its_card(
     expect(pop).to_be_hidden()
 
 
+#: The gap between a marker's "]" and the character after it, in CSS pixels.
+MARKER_GAP = """a => {
+  const text = a.firstChild, next = a.nextSibling, range = document.createRange();
+  range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+  const bracket = range.getBoundingClientRect();
+  range.setStart(next, 0); range.setEnd(next, 1);
+  return [range.getBoundingClientRect().left - bracket.right, next.textContent[0]];
+}"""
+
+
+def test_the_short_answer_reads_marker_then_full_stop(asked: Any) -> None:
+    bot = asked[2]
+    short = bot.locator("strong").first
+    assert re.fullmatch(r"September 20, 1994 \[1\]\.", short.inner_text().strip())
+    gap, after = short.locator('a[href^="#src-"]').evaluate(MARKER_GAP)
+    assert after == "." and gap < 1.5, gap  # was 3.3 px of the chip's padding: "[1] ."
+
+
 def test_copy_citation_puts_title_page_paragraph_and_link_on_the_clipboard(
     asked: Any, ui_server: Server, screenshots: Path
 ) -> None:
@@ -216,6 +237,9 @@ def test_the_corpus_search_finds_and_opens_the_paragraph(asked: Any, screenshots
     assert first.get_attribute("data-ref") == f"{DOC}/{PID}"
     assert "Contract of the Century" in first.inner_text()
     assert f"p. {PAGE} · ¶ {PID}" in first.inner_text() and TITLE in first.inner_text()
+    # one document: its title heads the first hit only, every hit says page and paragraph
+    expect(page.page.locator("#menbe-hits .menbe-title")).to_have_count(1)
+    expect(page.page.locator("#menbe-hits .menbe-loc")).to_have_count(hits.count())
     page.shot(screenshots, f"25-{name}-search-results")
     assert page.page.evaluate(OVERFLOW) <= 0
     page.press(first)
@@ -231,6 +255,86 @@ def test_the_corpus_search_finds_and_opens_the_paragraph(asked: Any, screenshots
         assert abs(az["y"] - en["y"]) < 2 and az["x"] > en["x"] + en["width"]
     page.page.screenshot(path=str(screenshots / f"26-{name}-search-opened.png"))
     assert page.page.evaluate(OVERFLOW) <= 0
+
+
+@pytest.mark.parametrize("name", list(SIZES))
+def test_a_sentence_lights_up_its_counterpart_in_the_other_language(
+    browser: Any, ui_server: Server, corpus, screenshots: Path, name: str
+) -> None:
+    """Hover (laptop) or tap (phone) sentence 2 of p35's English version: sentence 2 of the
+    Azerbaijani version is lit with it; on a phone, where that version is out of view below,
+    the docked preview shows it too. Moving away, or a second tap, puts the light out."""
+    page = ToolsPage(browser, ui_server, SIZES[name], f"?p={DOC}/{PID}")
+    try:
+        focus = page.page.locator(f"#para-{DOC}-{PID}.menbe-focus")
+        expect(focus).to_be_visible()
+        en = focus.locator('.menbe-col[lang="en"] .menbe-s[data-s="2"]')
+        az = focus.locator('.menbe-col[lang="az"] .menbe-s[data-s="2"]')
+        assert az.inner_text() == corpus.get(DOC, PID, "az").sentences[2].text
+        lit = page.page.locator(".menbe-aligned")
+        expect(lit).to_have_count(0)
+        if name == "phone":  # ui.js holds a phone's page at its top for 3 s after loading
+            page.page.wait_for_timeout(3500)
+        en.evaluate("el => el.scrollIntoView({ block: 'end' })")  # the other version below
+        en.hover() if name == "laptop" else en.tap()
+        expect(az).to_have_class(re.compile(r"\bmenbe-aligned\b"))
+        expect(en).to_have_class(re.compile(r"\bmenbe-aligned\b"))
+        expect(lit).to_have_count(2)
+        pop = page.page.locator("#menbe-pop")
+        if name == "phone":
+            expect(pop).to_be_visible()
+            assert "menbe-docked" in (pop.get_attribute("class") or "")
+            assert pop.locator(".menbe-pop-quote").inner_text() == az.inner_text()
+            assert pop.locator(".menbe-pop-title").inner_text() == "Azerbaijani"
+        else:
+            expect(pop).to_be_hidden()  # both columns are side by side: nothing to dock
+        page.page.screenshot(path=str(screenshots / f"30-{name}-aligned-sentence.png"))
+        assert page.page.evaluate(OVERFLOW) <= 0
+        if name == "laptop":  # the other way round, then away
+            other = focus.locator('.menbe-col[lang="az"] .menbe-s[data-s="0"]')
+            other.hover()
+            expect(focus.locator('.menbe-col[lang="en"] .menbe-s[data-s="0"]')).to_have_class(
+                re.compile(r"\bmenbe-aligned\b")
+            )
+            expect(lit).to_have_count(2)
+            focus.locator(".menbe-pid").hover()
+        else:
+            en.tap()
+            expect(pop).to_be_hidden()
+        expect(lit).to_have_count(0)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", list(SIZES))
+def test_the_empty_chat_and_the_question_box_fit_the_screen(
+    browser: Any, ui_server: Server, screenshots: Path, name: str
+) -> None:
+    """On a phone the interface switch and the question box take the width, and the empty
+    chat is only as tall as its prompt, so the box is in view at once; the prompt is centred."""
+    page = ToolsPage(browser, ui_server, SIZES[name])
+    try:
+        width, height = SIZES[name]
+        placeholder = page.page.locator("#menbe-chat .placeholder")
+        expect(placeholder).to_be_visible()
+        assert placeholder.evaluate("el => getComputedStyle(el).textAlign") == "center"
+        chat = page.page.locator("#menbe-chat").bounding_box()
+        question = page.page.locator("#menbe-question").bounding_box()
+        expect(page.page.locator("#menbe-question textarea")).to_be_in_viewport()
+        if name == "phone":
+            switch = page.page.locator("#menbe-ui-lang").bounding_box()
+            assert switch["width"] >= 0.85 * width, switch
+            choices = page.page.locator("#menbe-ui-lang .wrap > label")
+            a, b = choices.nth(0).bounding_box(), choices.nth(1).bounding_box()
+            assert abs(a["width"] - b["width"]) < 2 and a["width"] + b["width"] >= 0.75 * width
+            assert question["width"] >= 0.6 * width, question
+            assert chat["height"] < 0.35 * height, chat
+        else:
+            assert chat["height"] >= 0.5 * height  # beside the sources panel, as tall as before
+        page.page.screenshot(path=str(screenshots / f"31-{name}-empty-chat.png"))
+        assert page.page.evaluate(OVERFLOW) <= 0
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("name", list(SIZES))

@@ -2,7 +2,8 @@
 // - "Searching the corpus…" in Gradio's pending bubble while an answer is on its way;
 // - a preview of the cited source when a marker in the chat is hovered, focused or tapped;
 // - "copy citation" on a source card;
-// - the corpus browser's search results (open a paragraph) and "ask about this paragraph".
+// - the corpus browser's search results (open a paragraph), its aligned sentences (hover or tap
+//   one, its counterpart in the other language lights up) and "ask about this paragraph".
 // Every text shown here comes from data-* attributes the server escaped, and is only ever set
 // as textContent, never parsed as HTML.
 (() => {
@@ -270,6 +271,59 @@
       },
     );
   };
+  // -- the corpus browser: aligned sentences -------------------------------------------------
+  // The versions of a paragraph are aligned sentence by sentence (browse.sentences_html gives
+  // sentence i of each column data-s="i"): pointing at one, with a mouse, or tapping it lights
+  // it up together with its counterparts in the other language; a second tap or a tap
+  // elsewhere puts the light out. On a phone the columns stand one above the other, so a
+  // counterpart not wholly in view is also shown in the docked preview, under its language.
+  const SENTENCE = ".menbe-row .menbe-s[data-s]";
+  let lit = [];
+  const unlight = () => {
+    for (const el of lit) el.classList.remove("menbe-aligned");
+    lit = [];
+  };
+  const dock = (sentence) => {
+    const column = sentence.closest(".menbe-col");
+    const badge = column && column.querySelector(".menbe-lang");
+    const p = popover();
+    hide();
+    p.querySelector(".menbe-pop-title").textContent = badge ? badge.title : "";
+    p.querySelector(".menbe-pop-where").textContent = "";
+    const quote = p.querySelector(".menbe-pop-quote");
+    quote.textContent = sentence.textContent;
+    quote.lang = column ? column.lang : "";
+    quote.hidden = false;
+    p.classList.add("menbe-docked");
+    p.hidden = false;
+  };
+  const light = (sentence) => {
+    unlight();
+    const row = sentence.closest(".menbe-row");
+    if (!row) return;
+    const index = sentence.dataset.s;
+    lit = [...row.querySelectorAll(".menbe-s[data-s]")].filter((el) => el.dataset.s === index);
+    for (const el of lit) el.classList.add("menbe-aligned");
+    const away = lit.find((el) => {
+      const box = el.getBoundingClientRect();
+      return el !== sentence && (box.top < 0 || box.bottom > window.innerHeight);
+    });
+    if (away && window.matchMedia(NARROW).matches) dock(away);
+  };
+  document.addEventListener("pointerover", (event) => {
+    if (event.pointerType !== "mouse") return; // a tap lights it on click instead
+    const sentence = closest(event, SENTENCE);
+    if (sentence) {
+      if (!lit.includes(sentence)) light(sentence);
+    } else if (lit.length) unlight();
+  });
+  document.addEventListener("click", (event) => {
+    if (event.pointerType === "mouse" || closest(event, "#menbe-pop")) return; // hovered
+    const sentence = closest(event, SENTENCE);
+    if (sentence && !lit.includes(sentence)) light(sentence);
+    else if (lit.length) unlight();
+  });
+
   document.addEventListener("click", (event) => {
     const hit = closest(event, "a.menbe-hit[data-ref]");
     if (hit) {

@@ -1,6 +1,7 @@
 """The Gradio app: a chat beside a sources panel, a corpus browser, an EN/AZ interface switch and
 the programmatic ``/ask`` endpoint. Widgets stay thin: behaviour lives in ``handlers``, text and
-HTML in ``format``/``browse``, looks in ``theme`` and ``app/data/ui.*``."""
+HTML in ``format``/``browse``, looks in ``theme`` and ``app/data/ui.*``; the corpus tab
+(``browse_tab``) and the tools under the chat (``feedback``) build and wire themselves."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import gradio as gr
 from app.config import Config
 from app.corpus import Corpus
 from app.errors import MenbeError
-from app.ui import browse, uploads
-from app.ui.corpus_search import CorpusSearch
+from app.ui import uploads
+from app.ui.browse_tab import CorpusBrowser
 from app.ui.feedback import ChatTools
 from app.ui.handlers import AnswererLike, ChatState, Handlers
 from app.ui.static import ui_lang, ui_text
@@ -39,12 +40,10 @@ def build_app(
     log that 👍/👎 under the answers go to; without it the chat has no thumbs."""
     h = Handlers(answerer, corpus)
     tools = ChatTools(feedback)
-    search = CorpusSearch(h)
-    doc0 = h.default_doc()
-    page0 = h.first_page(doc0)
+    corpus_tab = CorpusBrowser(h, corpus)
     en = "en"
     with gr.Blocks(title=title, fill_width=True, analytics_enabled=False) as demo:
-        state, focus = gr.State(ChatState()), gr.State(None)
+        state = gr.State(ChatState())
         with gr.Row(elem_id="menbe-top", equal_height=True):
             header = gr.HTML(
                 header_html(en), elem_id="menbe-header", js_on_load=None, scale=1, min_width=320
@@ -133,35 +132,7 @@ def build_app(
                         h.panel(ChatState(), en), elem_id="menbe-sources", js_on_load=None
                     )
             with gr.Tab(ui_text("tab_browse", en), id="browse") as browse_tab:
-                search.build(en)
-                with gr.Row(elem_id="menbe-browse-bar", equal_height=False):
-                    doc = gr.Dropdown(
-                        browse.documents(corpus, en),
-                        value=doc0,
-                        scale=3,
-                        label=ui_text("document", en),
-                        elem_id="menbe-doc",
-                    )
-                    page = gr.Dropdown(
-                        browse.pages(corpus, doc0) if doc0 else [],
-                        value=page0,
-                        label=ui_text("page_long", en),
-                        elem_id="menbe-page",
-                        scale=1,
-                        min_width=100,
-                    )
-                    ref = gr.Textbox(
-                        label=ui_text("open_id", en),
-                        scale=2,
-                        elem_id="menbe-ref",
-                        placeholder=f"{doc0}/p05",
-                    )
-                    open_btn = gr.Button(
-                        ui_text("open", en), scale=0, min_width=80, elem_id="menbe-open"
-                    )
-                browser = gr.HTML(
-                    h.browser_html(doc0, page0, en, None), elem_id="menbe-browser", js_on_load=None
-                )
+                corpus_tab.build(en)
         footer = gr.HTML(footer_html(en), elem_id="menbe-footer", js_on_load=None)
 
         # -- chat: show the question at once, then answer it ---------------------------------
@@ -201,48 +172,10 @@ def build_app(
         for trigger in cleared:  # the chat's own bin icon starts over too
             trigger(reset, [ui], [state, chatbot, notice, sources], queue=False, **PRIVATE)
 
-        # -- corpus browser ------------------------------------------------------------------
-        def pick_doc(doc_id: str, lang: str) -> tuple:
-            lang = ui_lang(lang)
-            choices = browse.pages(corpus, doc_id, lang) if doc_id else []
-            first = choices[0] if choices else None
-            html = h.browser_html(doc_id, first, lang, None)
-            return gr.update(choices=choices, value=first), None, html
-
-        def pick_page(doc_id: str, number: int, lang: str) -> tuple:
-            return None, h.browser_html(doc_id, number, ui_lang(lang), None)
-
-        def open_ref(value: str, doc_id: str, number: int, lang: str) -> tuple:
-            lang = ui_lang(lang)
-            found = h.open_paragraph(value, lang)
-            if found is None:
-                return SKIP(), SKIP(), None, h.not_found_html(doc_id, number, lang, value), SKIP()
-            d, p, pid = found
-            return (
-                d,
-                gr.update(choices=browse.pages(corpus, d, lang), value=p),
-                pid,
-                h.browser_html(d, p, lang, pid),
-                gr.Tabs(selected="browse"),
-            )
-
-        doc.input(pick_doc, [doc, ui], [page, focus, browser], **PRIVATE)
-        page.input(pick_page, [doc, page, ui], [focus, browser], **PRIVATE)
-        open_out = [doc, page, focus, browser, tabs]
-        for trigger in (ref.submit, open_btn.click):
-            trigger(open_ref, [ref, doc, page, ui], open_out, **PRIVATE)
-
-        # -- interface language, and links that open a paragraph -----------------------------
-        def relabel(
-            lang: str, st: ChatState, doc_id: str, number: int | None, pid: str | None
-        ) -> dict:
-            """Every label, and what is on screen (chat, sources, corpus page), in ``lang``."""
+        # -- interface language (the corpus tab follows it by itself) ------------------------
+        def relabel(lang: str, st: ChatState) -> dict:
+            """Every label, and what is on screen (chat, sources), in ``lang``."""
             t = ui_lang(lang)
-            if pid and doc_id and (found := browse.paragraph_page(corpus, doc_id, pid, t)):
-                number = found
-            choices = browse.pages(corpus, doc_id, t) if doc_id else []
-            if number not in choices:  # pages differ between the languages' versions
-                number = choices[0] if choices else None
             redrawn = h.relabel(st, t)
             return {
                 header: header_html(t),
@@ -260,52 +193,24 @@ def build_app(
                 answer_lang: gr.update(label=ui_text("answer_lang", t), choices=answer_choices(t)),
                 examples: examples_label(t),
                 sources: h.panel(redrawn, t),
-                doc: gr.update(
-                    label=ui_text("document", t),
-                    choices=browse.documents(corpus, t),
-                    value=doc_id,
-                ),
-                page: gr.update(
-                    label=ui_text("page_long", t),
-                    choices=choices,
-                    value=number,
-                ),
-                ref: gr.update(label=ui_text("open_id", t)),
-                open_btn: gr.update(value=ui_text("open", t)),
-                browser: h.browser_html(doc_id, number, t, pid),
                 footer: footer_html(t),
             }
 
         relabelled = [header, ui, chat_tab, browse_tab, chatbot, state, question, send, stop]
-        relabelled += [clear]
-        relabelled += [answer_lang, examples, sources, doc, page, ref, open_btn, browser, footer]
-        # `input`, not `change`: a link's `lang` is applied by `on_load` itself, with the
-        # paragraph it opens, instead of a second event that reads the widgets' old values
-        ui.input(relabel, [ui, state, doc, page, focus], relabelled, **PRIVATE)
+        relabelled += [clear, answer_lang, examples, sources, footer]
+        ui.input(relabel, [ui, state], relabelled, **PRIVATE)
 
         def on_load(request: gr.Request) -> dict:
-            """A link's ``lang`` and ``p``: the interface in that language, the paragraph on
-            its page in that language, or a clear note on the corpus tab for a bad link."""
+            """A link's ``lang``: the interface in that language (its ``p``: `CorpusBrowser`)."""
             params = dict(request.query_params) if request else {}
             t = ui_lang(params.get("lang"))
-            ref_value, doc_id, number, pid = params.get("p"), doc0, page0, None
-            if not ref_value:
-                out = relabel(t, ChatState(), doc_id, number, None) if t != en else {}
-                picked = gr.update(value=t, label=ui_text("ui_lang", t)) if out else SKIP()
-                return {**out, ui: picked}  # (an empty dict would read as one output value)
-            found = h.open_paragraph(ref_value, t)
-            if found is not None:
-                doc_id, number, pid = found
-            out = relabel(t, ChatState(), doc_id, number, pid)
-            if found is None:
-                out[browser] = h.not_found_html(doc_id, number, t, ref_value)
-            picked = gr.update(value=t, label=ui_text("ui_lang", t))
-            typed = gr.update(value=ref_value, label=ui_text("open_id", t))
-            return {**out, ui: picked, ref: typed, focus: pid, tabs: gr.Tabs(selected="browse")}
+            if t == en:
+                return {ui: SKIP()}  # (an empty dict would read as one output value)
+            return {**relabel(t, ChatState()), ui: gr.update(value=t, label=ui_text("ui_lang", t))}
 
-        demo.load(on_load, None, [*relabelled, focus, tabs], **PRIVATE)
+        demo.load(on_load, None, relabelled, **PRIVATE)
+        corpus_tab.wire(demo, ui=ui, tabs=tabs)
         tools.wire(demo, chatbot=chatbot, state=state, ui=ui, answered=answering, cleared=cleared)
-        search.wire(demo, ui=ui)
         gr.api(h.api_ask, api_name="ask")
     return demo
 

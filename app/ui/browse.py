@@ -5,7 +5,7 @@ paragraphs with the chat's own search, and turn one into a question for the chat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from app.corpus import LANGUAGES, Corpus, Paragraph
@@ -55,13 +55,39 @@ def exists(corpus: Corpus, doc_id: str, pid: str) -> bool:
     return any(d.doc_id == doc_id for d in corpus.documents) and bool(corpus.versions(doc_id, pid))
 
 
-def _column(p: Paragraph, ui: str) -> str:
+def sentences_html(p: Paragraph) -> str:
+    """``p``'s text as HTML, each sentence in a ``<span data-s="i">`` (its index in
+    ``p.sentences``): the versions of a paragraph are aligned sentence by sentence, so
+    ``app/data/tools.js`` lights up sentence *i* of every column when one is hovered or tapped.
+    The text between sentences (spaces) stays outside the spans; all of it is escaped."""
+    out, pos = [], 0
+    for s in p.sentences:
+        if s.start < pos or s.end > len(p.text):  # not a clean split: no spans at all
+            return escape(p.text)
+        out.append(escape(p.text[pos : s.start]))
+        out.append(
+            f'<span class="menbe-s" data-s="{s.index}">{escape(p.text[s.start : s.end])}</span>'
+        )
+        pos = s.end
+    out.append(escape(p.text[pos:]))
+    return "".join(out)
+
+
+def aligned(versions: Mapping[str, Paragraph]) -> bool:
+    """Whether sentence *i* of each version is sentence *i* of the others: two versions with as
+    many sentences (the corpus checks it; a lone version has nothing to align with)."""
+    counts = {len(p.sentences) for p in versions.values()}
+    return len(versions) > 1 and len(counts) == 1
+
+
+def _column(p: Paragraph, ui: str, *, align: bool = False) -> str:
     section = f'<span class="menbe-section">{escape(p.section)}</span>' if p.section else ""
     tags = badges(p.lang, p.translated, p.source_lang or "", ui, stale=p.stale)
+    text = sentences_html(p) if align else escape(p.text)
     return (
         f'<div class="menbe-col" lang="{escape(p.lang)}"><div class="menbe-col-head">'
         f"{tags}{section}</div>"
-        f'<p class="menbe-para">{escape(p.text)}</p></div>'
+        f'<p class="menbe-para">{text}</p></div>'
     )
 
 
@@ -103,11 +129,14 @@ def ask_button(corpus: Corpus, doc_id: str, pid: str, ui: str) -> str:
 
 def paragraph_html(corpus: Corpus, doc_id: str, pid: str, ui: str, *, focus: bool = False) -> str:
     """One paragraph: its id, page, share link and "ask about this", then every language version
-    side by side (one full-width column when it has only one)."""
+    side by side (one full-width column when it has only one), their sentences aligned."""
     versions = corpus.versions(doc_id, pid)
     page = paragraph_page(corpus, doc_id, pid, ui)
     link = share_link(doc_id, pid)
-    columns = "".join(_column(versions[lang], ui) for lang in LANGUAGES if lang in versions)
+    align = aligned(versions)
+    columns = "".join(
+        _column(versions[lang], ui, align=align) for lang in LANGUAGES if lang in versions
+    )
     single = " menbe-one" if len(versions) < 2 else ""
     return (
         f'<article class="menbe-row{" menbe-focus" if focus else ""}" '
@@ -131,6 +160,7 @@ def page_html(
         return ""
     example = f"{doc.doc_id}/p05"
     intro = escape(ui_text("browse_intro", ui, example=example))
+    intro += f' <span class="menbe-align-hint">{escape(ui_text("align_hint", ui))}</span>'
     parts = [
         f'<div class="menbe-browser"><h3 class="menbe-doc-title">{escape(doc.title_in(ui))}</h3>'
         f'<p class="menbe-intro">{intro}</p>'
@@ -189,9 +219,10 @@ def snippet(hit: Hit, p: Paragraph, limit: int = 220) -> str:
     return clip(p.text, limit)
 
 
-def hit_html(corpus: Corpus, hit: Hit, ui: str) -> str:
-    """One result: title, section, page and paragraph id, and the matching sentence; a link
-    to the paragraph that the script opens in the browser below (without it, the share link)."""
+def hit_html(corpus: Corpus, hit: Hit, ui: str, *, show_title: bool = True) -> str:
+    """One result: title (``show_title``: unless the hit above is from the same document),
+    section, page and paragraph id, and the matching sentence; a link to the paragraph that
+    the script opens in the browser below (without it, the share link)."""
     p = shown_version(corpus, hit.doc_id, hit.pid, ui)
     if p is None:
         return ""
@@ -201,11 +232,11 @@ def hit_html(corpus: Corpus, hit: Hit, ui: str) -> str:
     if p.section:
         where = f"{p.section} · {where}"
     title = corpus.document(hit.doc_id).title_in(ui)
+    named = f'<span class="menbe-title">{escape(title)}</span>' if show_title else ""
     return (
         f'<li><a class="menbe-hit" href="{escape(share_link(hit.doc_id, hit.pid))}" '
         f'data-ref="{escape(ref)}"><span class="menbe-hit-head">'
-        f'<span class="menbe-title">{escape(title)}</span>'
-        f'<span class="menbe-loc">{escape(where)}</span></span>'
+        f'{named}<span class="menbe-loc">{escape(where)}</span></span>'
         f'<span class="menbe-hit-text" lang="{escape(p.lang)}">{escape(snippet(hit, p))}</span>'
         "</a></li>"
     )
@@ -217,7 +248,12 @@ def results_html(corpus: Corpus, hits: Sequence[Hit], query: str, ui: str) -> st
     query = " ".join(query.split())
     if not query:
         return ""
-    items = [item for hit in hits if (item := hit_html(corpus, hit, ui))]
+    items, previous = [], None
+    for hit in hits:  # one title per run of hits from the same document, as on source cards
+        item = hit_html(corpus, hit, ui, show_title=hit.doc_id != previous)
+        if item:
+            items.append(item)
+            previous = hit.doc_id
     shown = clip(query, 80)
     if not items:
         note = escape(ui_text("search_none", ui, query=shown))

@@ -1,7 +1,8 @@
 """The corpus browser's search box: a query, the chat's own retrieval, and a list of paragraphs
 to open. Opening one reuses the browser's "Paragraph id" field and Open button (the script in
 ``app/data/tools.js`` fills them in), so a result opens exactly as a shared link does. Built and
-wired from ``app.ui.app`` in two lines; behaviour is ``Handlers.search_html``, HTML ``browse``."""
+wired by the corpus tab (``browse_tab``) in two lines; behaviour is ``Handlers.search_html``,
+HTML ``browse``."""
 
 from __future__ import annotations
 

@@ -67,7 +67,6 @@ class Handlers:
     def __init__(self, answerer: AnswererLike, corpus: Corpus):
         self.answerer = answerer
         self.corpus = corpus
-        self._lock = threading.Lock()
 
     # -- chat -----------------------------------------------------------------------------
 
@@ -140,8 +139,9 @@ class Handlers:
         return Reply(new, sources=panel)
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
-        with self._lock:
-            return self.answerer.ask(question, **kwargs)
+        """No lock: the answerer is safe to call from several threads (tests/test_concurrency.py),
+        and Gradio's queue bounds how many answers run at once (``Config.concurrency``)."""
+        return self.answerer.ask(question, **kwargs)
 
     def api_ask(self, question: str, language: str = "auto") -> dict:
         """Answer a question from the corpus with citations: the `menbe ask --json` object, or
@@ -216,8 +216,7 @@ class Handlers:
         try:
             if search is None:
                 raise MenbeError("no search index")
-            with self._lock:  # one request at a time on the index, as for answers
-                hits = search(query, k=k).hits
+            hits = search(query, k=k).hits
         except Exception as exc:  # the browser must stay usable whatever the index does
             log(f"menbe: searching {query[:80]!r} failed:\n{traceback.format_exc()}")
             detail = str(exc) if isinstance(exc, MenbeError) else type(exc).__name__
