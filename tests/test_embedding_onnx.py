@@ -15,7 +15,13 @@ import pytest
 
 from app.config import Config
 from app.embedding import BACKENDS, Embedder, EmbedSettings, ensure_converted, load_embedder
-from app.embedding.export import MARKER, ensure_exported, is_ready, onnx_folder
+from app.embedding.export import (
+    EXPORT_VERSION,
+    MARKER,
+    ensure_exported,
+    is_ready,
+    onnx_folder,
+)
 from app.embedding.model import resolve_backend
 from app.errors import IndexMismatchError, ModelError
 
@@ -100,14 +106,19 @@ def test_vectors_match_the_torch_path(
 
 
 def test_onnx_vectors_are_unit_float32_in_the_callers_order(fp32: Embedder) -> None:
+    texts = [TEXTS[0], LONG, *TEXTS[20:24], "Bakı", *TEXTS[1:5]]  # > 2 sub-batches, mixed lengths
     done: list[int] = []
-    vectors = fp32.embed_passages(TEXTS[:5], progress=done.append)
-    assert vectors.shape == (5, 384) and vectors.dtype == np.float32
+    vectors = fp32.embed_passages(texts, progress=done.append)
+    assert vectors.shape == (len(texts), 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    assert sum(done) == 5
-    alone = np.stack([fp32.embed_passages([t])[0] for t in TEXTS[:5]])
-    assert cosines(vectors, alone).min() >= 0.9999  # padding inside a batch changes nothing
+    assert sum(done) == len(texts)
+    alone = np.stack([fp32.embed_passages([t])[0] for t in texts])
+    # sub-batching, sorting and the padding it cuts change nothing, and the order is kept
+    assert cosines(vectors, alone).min() >= 0.9999
     assert fp32.embed_queries([]).shape == (0, 384)
+    # one tokenized slice, cut per group
+    whole = fp32.model.encode(texts, prompt_name="passage", batch_size=len(texts))
+    assert cosines(whole, vectors).min() >= 0.9999
 
 
 # --- identity: which indexes each backend may read -----------------------------------------------
@@ -195,6 +206,25 @@ def test_the_onnx_path_never_imports_torch(model_dir: Path, converted: Path) -> 
 # --- the export folder ----------------------------------------------------------------------------
 
 
+def test_the_export_is_fused_and_keeps_the_fp16_token_table(converted: Path, fp32) -> None:
+    """Recipe 2: each layer's attention, residual + LayerNorm and bias + GELU are single ops."""
+    import onnx
+
+    folder = onnx_folder(converted)
+    ops = {}
+    for name in ("model.onnx", "model-int8.onnx"):
+        graph = onnx.load(str(folder / name), load_external_data=False).graph
+        ops[name] = [n.op_type for n in graph.node]
+        table = next(i for i in graph.initializer if "word_embeddings" in i.name)
+        assert table.data_type == onnx.TensorProto.FLOAT16 and list(table.dims) == [250037, 384]
+    assert ops["model.onnx"].count("Attention") == 12
+    assert ops["model.onnx"].count("SkipLayerNormalization") == 24
+    assert ops["model.onnx"].count("BiasGelu") == 12
+    assert ops["model-int8.onnx"].count("QAttention") == 12
+    assert ops["model-int8.onnx"].count("MatMulInteger") == 36
+    assert json.loads((folder / MARKER).read_text())["export_version"] == EXPORT_VERSION == "2"
+
+
 def test_export_sits_beside_the_converted_folder_and_is_reused(converted: Path, fp32) -> None:
     folder = onnx_folder(converted)
     assert folder.parent == converted.parent and folder.name == f"{converted.name}-onnx"
@@ -217,6 +247,8 @@ def test_a_stale_or_broken_export_is_not_reused(tmp_path: Path, converted: Path,
     marker = json.loads((copy / MARKER).read_text())
     (copy / MARKER).write_text(json.dumps(marker | {"source_sha256": "0" * 64}))
     assert not is_ready(copy, converted)
+    (copy / MARKER).write_text(json.dumps(marker | {"export_version": "1"}))
+    assert not is_ready(copy, converted)  # an export made by an older recipe is made again
     (copy / MARKER).write_text("{not json")
     assert not is_ready(copy, converted)
     shutil.copy(onnx_folder(converted) / MARKER, copy / MARKER)
