@@ -15,14 +15,9 @@ import pytest
 from app.answering import Answer, Citation
 from app.cli import main
 from app.errors import EvalError
+from app.evaluation.candidates import to_candidates
 from app.evaluation.dataset import FIELDS, check_gold_quotes, load_dataset
-from app.evaluation.feedback import (
-    append_record,
-    feedback_path,
-    feedback_record,
-    read_feedback,
-    to_candidates,
-)
+from app.evaluation.feedback import append_record, feedback_path, feedback_record, read_feedback
 from app.ui.feedback import FeedbackDesk, Votes, base_url
 from app.ui.handlers import ChatState
 

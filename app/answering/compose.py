@@ -130,7 +130,8 @@ class Answerer:
             citations.append(self.citation(hit, lang, spans, n))
         # the picked sentences, then the list items shown ("Constructive dialogue - from ...")
         sources = [(p.hit, *_sentence(p.hit, p.index, lang)) for p in picked]
-        sources += [(h, t, version_of(h, lang).lang) for h, _, t in shown if h in extra]
+        listed = {id(h) for h in extra}
+        sources += [(h, t, version_of(h, lang).lang) for h, _, t in shown if id(h) in listed]
         short, _, source = located_span(
             kind, [(t, lg) for _, t, lg in sources], base.resolved_question, self._vocab.weight
         )

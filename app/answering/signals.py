@@ -227,8 +227,8 @@ def _support(kind: AnswerType | None, best: Pick | None, lang: str, question: st
 def _type_missing(
     kind: AnswerType | None, picked: Sequence[Pick], extra: Sequence[Hit], lang: str, question: str
 ) -> bool:
-    """No sentence the answer would show holds a fact of the asked kind beyond what the question
-    already says: the same sentences the short answer is taken from."""
+    """No sentence the answer draws its short answer from (the picked sentences and the list
+    items they announce) holds a fact of the asked kind beyond what the question already says."""
     if kind is None or not picked:
         return False
     shown = [(p.hit, p.index) for p in picked]

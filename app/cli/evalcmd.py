@@ -101,12 +101,8 @@ def _from_feedback(args: argparse.Namespace) -> int:
     """Feedback log in, candidates file out, and what became of each vote on stdout; lines
     that could not be read are listed as ``file:line:`` on stderr and skipped."""
     from app.errors import MenbeError
-    from app.evaluation.feedback import (
-        feedback_path,
-        read_feedback,
-        to_candidates,
-        write_candidates,
-    )
+    from app.evaluation.candidates import to_candidates, write_candidates
+    from app.evaluation.feedback import feedback_path, read_feedback
     from app.session import log
 
     for flag in ("compare", "fit_answerability"):
