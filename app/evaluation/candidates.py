@@ -80,7 +80,7 @@ def _base(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _split(item_id: str) -> str:
-    """Half fit, half test by a hash of the id, as the dev set is split."""
+    """Half fit, half test by a hash of the id, as every question added to the dev set is split."""
     return "fit" if hashlib.sha256(item_id.encode()).digest()[0] % 2 == 0 else "test"
 
 
