@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from app import store
+from app import sections, store
 from app.config import Config
 from app.corpus import Corpus, Paragraph
 from app.errors import IndexError_
@@ -171,7 +171,10 @@ class Retriever:
         weight = 1.0
         if detection.lang == "az":
             weight = AZ_LEXICAL_WEIGHT if _AZ_LETTERS.search(query) else ASCII_AZ_LEXICAL_WEIGHT
-        ranked = _fuse(candidates, variant, weight)[:k]
+        scored = _fuse(candidates, variant, weight)
+        if variant == "hybrid":  # "according to the abstract": that section's paragraphs first
+            scored = sections.lift(scored, query, self.corpus.versions)
+        ranked = scored[:k]
         t = time.perf_counter()
         hits = self._hits(ranked, candidates, vector, detection.lang)
         timings["sentences"] = _lap(t)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from app.evaluation.metrics import calibration
 
 
 def values(**overrides: float) -> dict[str, float]:
-    return dict.fromkeys(NAMES, 0.0) | overrides
+    """Every signal 0 except coverage: a passage sharing no word never answers (a fixed rule)."""
+    return dict.fromkeys(NAMES, 0.0) | {"coverage": 0.5} | overrides
 
 
 def evidence(**overrides: float) -> Evidence:
@@ -67,6 +69,17 @@ def test_decision_follows_the_weights_and_names_its_reason() -> None:
     assert model.decide(evidence(type_missing=1.0)).reason == "reason_type"
     assert model.decide(evidence(coverage=-1.0)).reason == "reason_weak"
     assert 0.0 <= model.decide(evidence()).confidence <= 1.0
+
+
+def test_a_passage_sharing_no_content_word_never_answers() -> None:
+    """ "Why is the sky blue?": however high the confidence, nothing of it is in the passage."""
+    model = replace(simple_model(), bias=50.0)
+    assert model.decide(evidence(coverage=0.01)).answer
+    silent = Evidence(values(coverage=0.0), (), ("sky", "blue"), ())
+    decision = model.decide(silent)
+    assert not decision.answer and decision.reason == "reason_unknown"
+    assert decision.reason_terms == ("sky", "blue")
+    assert decision.confidence < model.threshold
 
 
 def test_json_round_trip(tmp_path: Path) -> None:
@@ -184,3 +197,54 @@ def test_fit_keeps_only_vetoes_that_abstain_on_far_more_than_they_cost() -> None
     # a veto that would leave fewer than 95 % of the answerable questions answered is not taken
     costly = [(values(type_missing=1.0), True) for _ in range(3)] + rows  # 61 of 65 left
     assert choose_vetoes(everything, costly) == {}
+
+
+def _synthetic_rows(seed: int = 7) -> tuple[list, list[bool], list[str]]:
+    """Answerable, near and off-topic rows in two languages; the Azerbaijani answerable ones
+    score lower on coverage (translations share fewer words), the off-topic ones sit far."""
+    rng = random.Random(seed)
+    rows, off, langs = [], [], []
+    for i in range(300):
+        lang = "az" if i % 2 else "en"
+        kind = rng.choices(["answerable", "near", "off"], [0.6, 0.3, 0.1])[0]
+        shift = -0.15 if lang == "az" else 0.0
+        coverage = {"answerable": 0.7, "near": 0.35, "off": 0.1}[kind] + shift
+        cos = {"answerable": 0.86, "near": 0.85, "off": 0.76}[kind]
+        rows.append(
+            (
+                values(
+                    coverage=max(0.01, rng.gauss(coverage, 0.12)),
+                    paragraph_cos=rng.gauss(cos, 0.015),
+                    unknown=rng.gauss(0.8 if kind == "off" else 0.25, 0.1),
+                ),
+                kind == "answerable",
+            )
+        )
+        off.append(kind == "off")
+        langs.append(lang)
+    return rows, off, langs
+
+
+def test_each_language_gets_its_threshold_and_answers_its_share() -> None:
+    rows, off, langs = _synthetic_rows()
+    model = fit(rows, off, langs)
+    assert set(model.thresholds) == {"en", "az"}
+    assert model.thresholds["az"] < model.thresholds["en"]  # translations score lower
+    for lang in ("en", "az"):
+        mine = [v for (v, label), lg in zip(rows, langs, strict=True) if label and lg == lang]
+        answered = sum(model.answers(v, lang) for v in mine) / len(mine)
+        assert answered >= 0.95
+    assert model.threshold_for("xx") == model.threshold  # another language: the pooled one
+
+
+def test_the_off_topic_gate_stops_what_is_about_something_else(tmp_path: Path) -> None:
+    rows, off, langs = _synthetic_rows()
+    model = fit(rows, off, langs)
+    assert model.off_topic is not None
+    stopped = [model.vetoed(v) == "off_topic" for (v, _), o in zip(rows, off, strict=True) if o]
+    assert sum(stopped) / len(stopped) > 0.8
+    decision = model.decide(Evidence(rows[off.index(True)][0], (), (), ()), "en")
+    if not decision.answer:
+        assert decision.reason in ("reason_off_topic", "reason_weak", "reason_unknown")
+    write_model(model, tmp_path / "m.json", {"split": "fit"})
+    assert AnswerabilityModel.load(tmp_path / "m.json") == model

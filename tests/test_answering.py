@@ -191,6 +191,31 @@ def test_the_short_answer_leads_then_the_evidence(answerer: Answerer) -> None:
     assert az.short_answer in az.citations[0].quote  # verbatim from the cited sentence
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the Contract of the Century approved?",
+        "With whom did Aliyev hold direct talks on the Karabakh problem?",
+        "Which union did Azerbaijan join in the month Aliyev met Yeltsin in Moscow?",
+        "Əliyevin Moskvada Yeltsinlə görüşdüyü ay Azərbaycan hansı birliyə üzv oldu?",
+        "How many documents were signed during Aliyev's first visit to Turkey as president?",
+    ],
+)
+def test_the_short_answer_quotes_a_sentence_the_body_shows(
+    answerer: Answerer, question: str
+) -> None:
+    """The lead is verbatim from a sentence the reader sees below it, never from one the word
+    budget left out."""
+    answer = answerer.ask(question)
+    assert answer.answered and answer.short_answer
+    lead = re.match(r"(.+?) \[(\d+)\]\. ", answer.text)
+    assert lead and lead.group(1) == answer.short_answer
+    body = answer.text[lead.end() :]
+    assert answer.short_answer in body
+    cited = answer.citations[int(lead.group(2)) - 1]
+    assert answer.short_answer in cited.quote
+
+
 def test_why_questions_get_sentences_without_a_short_answer(answerer: Answerer) -> None:
     answer = answerer.ask("Why did Heydar Aliyev insist on the Baku-Tbilisi-Ceyhan pipeline?")
     assert answer.answered and answer.short_answer == ""
@@ -209,7 +234,8 @@ def test_names_the_corpus_never_mentions_are_the_reason(
 ) -> None:
     answer = answerer.ask(question)
     assert not answer.answered and answer.citations == ()
-    assert reason in answer.abstain_reason and answer.confidence < answerer.model.threshold
+    threshold = answerer.model.threshold_for(answer.language)
+    assert reason in answer.abstain_reason and answer.confidence < threshold
     assert answer.see_also  # an abstention still points somewhere to read
     assert answer.abstain_reason in answer.abstention_text()
 
@@ -263,7 +289,7 @@ def test_confidence_is_higher_for_answered_questions(answerer: Answerer) -> None
     answered = answerer.ask("Who headed the Russian border commission created in January 1996?")
     outside = answerer.ask("What is the boiling point of water?")
     assert answered.answered and not outside.answered
-    assert answered.confidence > answerer.model.threshold > outside.confidence
+    assert answered.confidence > answerer.model.threshold_for("en") > outside.confidence
 
 
 def test_no_follow_up_rewrite_after_an_abstention(answerer: Answerer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.answering.qtype import AnswerType, answer_type, head_noun, is_plural
-from app.answering.spans import has_type, short_answer
+from app.answering.spans import has_type, located_span, short_answer
 
 
 @pytest.mark.parametrize(
@@ -288,3 +288,157 @@ def test_the_marker_follows_the_sentence_the_short_answer_comes_from() -> None:
 )
 def test_when_and_where_gives_both(question: str, sentence: str, lang: str, expected: str) -> None:
     assert short_answer(answer_type(question), [(sentence, lang)], question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # "when" after the question's own wh-word opens a clause
+        ("What office was Aliyev holding when he visited Turkey?", AnswerType.NAMED),
+        ("Who did Aliyev meet when he visited Moscow?", AnswerType.PERSON),
+        ("What did Aliyev do when he came to power?", None),
+        ("Apart from the talks, with whom did Aliyev negotiate?", AnswerType.PERSON),
+        ("Since which decade has Azerbaijan supported Georgia?", AnswerType.DATE),
+        ("Azərbaycan hansı birliyə üzv oldu?", AnswerType.NAMED),
+    ],
+)
+def test_answer_type_of_clauses_and_new_heads(question: str, kind: AnswerType | None) -> None:
+    assert answer_type(question) == kind
+
+
+PERIODS_EN = "Constructive dialogue - from October 1993 to January 2001;"
+PERIODS_AZ = "Strateji tərəfdaşlıq dövrü - 2001-ci ilin yanvarından 2008-ci ilin iyulunadək;"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        # the edge of a range that the question asks for
+        ("When did the constructive dialogue period end?", PERIODS_EN, "en", "January 2001"),
+        ("Since when did the constructive dialogue run?", PERIODS_EN, "en", "October 1993"),
+        ("Bu dövr hansı tarixədək sürdü?", PERIODS_AZ, "az", "2008-ci ilin iyulu"),
+        ("Bu dövr nə vaxtdan başladı?", PERIODS_AZ, "az", "2001-ci ilin yanvarı"),
+        (
+            "Kütləvi mitinqlər nə vaxtdan başladı?",
+            "1987-ci ilin sonlarından etibarən İrəvanda toplantılar keçirilirdi, 1988-ci ildə "
+            "isə artdı.",
+            "az",
+            "1987-ci ilin sonları",
+        ),
+        # a duration in words answers "how long after"
+        (
+            "How long after the report did the defence minister admit it?",
+            "A month later, Defense Minister Igor Rodinov confirmed that Russia sent weapons.",
+            "en",
+            "A month later",
+        ),
+        (
+            "Müdafiə naziri bunu hesabatdan nə qədər sonra təsdiqlədi?",
+            "Bir ay sonra müdafiə naziri İqor Rodinov bunu təsdiqlədi.",
+            "az",
+            "Bir ay sonra",
+        ),
+        # an office with what it heads
+        (
+            "What office was Aliyev holding when he regarded Turkey as a partner?",
+            "Aliyev valued Turkey when he was the chairman of the Supreme Soviet of Nakhchivan MR.",
+            "en",
+            "chairman of the Supreme Soviet of Nakhchivan MR",
+        ),
+        (
+            "Heydər Əliyev hansı vəzifəni tutarkən Türkiyəyə önəm verirdi?",
+            "Heydər Əliyev hələ Naxçıvan MR Ali Sovetinin sədri olduğu dövrdə Türkiyəyə önəm "
+            "verirdi.",
+            "az",
+            "Naxçıvan MR Ali Sovetinin sədri",
+        ),
+        (
+            "Apart from summits, with whom did Aliyev hold direct talks on Karabakh?",
+            "In multilateral meetings, as well as in direct negotiations with the President of "
+            "Armenia, he took this problem as a basis.",
+            "en",
+            "President of Armenia",
+        ),
+        # the asked kind is no part of what the question says; the question's own phrase is
+        (
+            "Besides the transport agreement, what declaration did the Baku conference adopt?",
+            "At the meeting held in Baku, the Multilateral Basic Agreement on International "
+            "Transport and the Baku Declaration on the transport corridor were adopted.",
+            "en",
+            "Baku Declaration",
+        ),
+        (
+            "In which French newspaper did the adviser argue for it?",
+            "He said so in an interview with the French newspaper (Humanité) in 1987.",
+            "en",
+            "Humanité",
+        ),
+    ],
+)
+def test_short_answers_of_ranges_durations_offices_and_heads(
+    question: str, sentence: str, lang: str, expected: str
+) -> None:
+    assert short_answer(answer_type(question), [(sentence, lang)], question) == expected
+
+
+def test_a_sentence_opening_word_with_a_case_ending_is_no_place() -> None:
+    """ "Nəticədə" (as a result) opens the sentence; it is not a place called "Nəticə"."""
+    question = "1994-cü il atəşkəs sazişi hansı şəhərdə imzalanıb?"
+    sentence = "Nəticədə Ermənistan Azərbaycan Respublikası ilə atəşkəs sazişini imzaladı."
+    assert not short_answer(answer_type(question), [(sentence, "az")], question).startswith("Nət")
+
+
+def test_more_answer_types() -> None:
+    assert answer_type("In which months of 1994 did Aliyev travel to Iran?") is AnswerType.DATE
+    assert answer_type("Gürcüstanda hansı dövlət başçısının həyatına qəsd edilmişdi?") is (
+        AnswerType.PERSON
+    )
+    assert is_plural("Heydər Əliyev Türkiyəyə kimlərin dəvəti ilə getmişdi?")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        (  # the name in brackets after the head noun; "ildə" (in the year) is no modifier
+            "Aqanbekyan müsahibəni hansı fransız qəzetinə vermişdi?",
+            "Abel Aqanbekyan 1987-ci ildə fransız qəzetinə (Humanite) verdiyi müsahibədə danışdı.",
+            "az",
+            "Humanite",
+        ),
+        (  # "which city" is not answered by a country
+            "In which city were the 1997 talks held?",
+            "In July 1997 talks with Russia were held in Moscow on the Caspian Sea.",
+            "en",
+            "Moscow",
+        ),
+        (  # an office alone is no person
+            "Heydər Əliyev Türkiyəyə kimlərin dəvəti ilə getmişdi?",
+            "Heydər Əliyev Türkiyənin Baş naziri Turqut Özalın və Baş nazir Süleyman Dəmirəlin "
+            "dəvəti ilə Türkiyəyə səfər etdi.",
+            "az",
+            "Turqut Özalın; Süleyman Dəmirəlin",
+        ),
+    ],
+)
+def test_short_answers_of_heads_cities_and_people(
+    question: str, sentence: str, lang: str, expected: str
+) -> None:
+    assert short_answer(answer_type(question), [(sentence, lang)], question) == expected
+
+
+def test_a_rare_name_beats_the_one_on_every_page() -> None:
+    """With the corpus' word weights, "Shevardnadze" (rare) wins over "Heydar Aliyev" (on every
+    page) when both stand in the sentence."""
+    question = "Which head of state was targeted by an assassination attempt?"
+    sentence = (
+        "Heydar Aliyev condemned the attempt on the life of Georgian President Eduard "
+        "Shevardnadze, which was made at that time."
+    )
+    common = {"heydar", "aliyev"}
+
+    def weight(term: str) -> float:
+        return 0.05 if term in common else 0.7
+
+    kind = answer_type(question)
+    found, _, _ = located_span(kind, [(sentence, "en")], question, weight)
+    assert found == "Eduard Shevardnadze"

@@ -32,11 +32,54 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class OffTopicGate:
+    """A second, smaller logistic regression: is the question about this corpus at all? Fitted
+    on the off-topic fit questions against the rest ("What is the boiling point of water?"
+    shares the word "point" with the corpus and little else), its threshold lets
+    ``OFF_TOPIC_PASS`` of the answerable fit questions through."""
+
+    weights: Mapping[str, float]
+    means: Mapping[str, float]
+    scales: Mapping[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.bias + sum(
+            w * (values[n] - self.means[n]) / self.scales[n] for n, w in self.weights.items()
+        )
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def as_json(self) -> dict:
+        return {
+            "weights": dict(self.weights),
+            "means": dict(self.means),
+            "scales": dict(self.scales),
+            "bias": self.bias,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping) -> OffTopicGate:
+        names = list(doc["weights"])
+        if set(names) - set(NAMES):
+            raise ValueError("the off-topic gate names unknown signals")
+        return cls(
+            weights={n: float(doc["weights"][n]) for n in names},
+            means={n: float(doc["means"][n]) for n in names},
+            scales={n: float(doc["scales"][n]) or 1.0 for n in names},
+            bias=float(doc["bias"]),
+            threshold=float(doc["threshold"]),
+        )
+
+
+@dataclass(frozen=True)
 class AnswerabilityModel:
-    """Standardised logistic regression: p = σ(b + Σ wᵢ·(xᵢ − μᵢ)/sᵢ); answer when p ≥ threshold
-    and no veto holds. A veto is a signal that alone settles it ("the question names a year the
-    cited paragraph never mentions"): a linear model that must answer 97 % of the answerable
-    questions cannot give one signal that much weight, so the fit adds such rules on their own."""
+    """Standardised logistic regression: p = σ(b + Σ wᵢ·(xᵢ − μᵢ)/sᵢ); answer when p ≥ the answer
+    language's threshold and no veto holds. A veto is a signal that alone settles it ("the
+    question names a year the cited paragraph never mentions"): a linear model that must answer
+    98 % of the answerable questions cannot give one signal that much weight, so the fit adds
+    such rules on their own; the off-topic gate is one more, fitted apart."""
 
     weights: Mapping[str, float]
     means: Mapping[str, float]
@@ -45,6 +88,13 @@ class AnswerabilityModel:
     threshold: float
     #: signal name → level at or above which the question is not answered
     vetoes: Mapping[str, float] = field(default_factory=dict)
+    off_topic: OffTopicGate | None = None
+    #: per answer language: the English originals and the Azerbaijani translations score
+    #: differently, and each language must answer its share of the answerable questions
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, lang: str | None) -> float:
+        return self.thresholds.get(lang or "", self.threshold)
 
     def contributions(self, values: Mapping[str, float]) -> dict[str, float]:
         return {
@@ -57,19 +107,27 @@ class AnswerabilityModel:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def vetoed(self, values: Mapping[str, float]) -> str | None:
+        """The signal that settles "abstain" alone, if any. Besides the fitted vetoes, one rule
+        is fixed: a passage that holds none of the question's content words cannot answer it
+        ("Why is the sky blue?"), however close its vector happens to be."""
+        if values.get("coverage", 1.0) <= 0.0:
+            return "coverage"
+        if self.off_topic and self.off_topic.probability(values) > self.off_topic.threshold:
+            return "off_topic"
         return next((n for n, level in self.vetoes.items() if values[n] >= level), None)
 
-    def answers(self, values: Mapping[str, float]) -> bool:
-        return self.confidence(values) >= self.threshold and self.vetoed(values) is None
+    def answers(self, values: Mapping[str, float], lang: str | None = None) -> bool:
+        return self.confidence(values) >= self.threshold_for(lang) and self.vetoed(values) is None
 
-    def decide(self, evidence: Evidence) -> Decision:
+    def decide(self, evidence: Evidence, lang: str | None = None) -> Decision:
         confidence = self.confidence(evidence.values)
+        threshold = self.threshold_for(lang)
         veto = self.vetoed(evidence.values)
         if veto is not None:
             # shown below the line, so the number never says "answer" beside an abstention
-            capped = min(confidence, self.threshold * 0.99)
+            capped = min(confidence, threshold * 0.99)
             return _explain({veto: -1.0}, evidence, capped)
-        if confidence >= self.threshold:
+        if confidence >= threshold:
             return Decision(True, confidence, "")
         return _explain(self.contributions(evidence.values), evidence, confidence)
 
@@ -83,6 +141,8 @@ class AnswerabilityModel:
             "bias": self.bias,
             "threshold": self.threshold,
             "vetoes": dict(self.vetoes),
+            "thresholds": dict(self.thresholds),
+            "off_topic": self.off_topic.as_json() if self.off_topic else None,
         }
 
     @classmethod
@@ -104,6 +164,8 @@ class AnswerabilityModel:
                 bias=float(doc["bias"]),
                 threshold=float(doc["threshold"]),
                 vetoes=_vetoes(doc.get("vetoes", {})),
+                off_topic=_gate(doc.get("off_topic")),
+                thresholds={k: float(v) for k, v in doc.get("thresholds", {}).items()},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise MenbeError(f"answerability model {where} is unusable: {exc}") from exc
@@ -117,6 +179,10 @@ class AnswerabilityModel:
         except (OSError, ValueError) as exc:
             raise MenbeError(f"answerability model {path} cannot be read: {exc}") from exc
         return cls.from_json(doc, str(path))
+
+
+def _gate(doc: Mapping | None) -> OffTopicGate | None:
+    return OffTopicGate.from_json(doc) if doc else None
 
 
 def _vetoes(doc: Mapping) -> dict[str, float]:
@@ -135,15 +201,23 @@ def _packaged() -> AnswerabilityModel:
 #: Which signal, when it is what pulled the confidence down, explains the abstention.
 _REASONS = {
     "unknown_name": "reason_unknown",
+    "unknown_phrase": "reason_unknown",
+    "unknown_acronym": "reason_unknown",
     "unknown": "reason_unknown",
+    "coverage": "reason_unknown",
     "name_missing": "reason_missing",
     "number_missing": "reason_missing",
     "type_missing": "reason_type",
+    "off_topic": "reason_off_topic",
 }
 
 
+_NAMED_SIGNALS = ("unknown_name", "unknown_phrase", "unknown_acronym")
+
+
 def _explain(contributions: dict[str, float], evidence: Evidence, confidence: float) -> Decision:
-    if evidence.unknown_names and contributions.get("unknown_name", 0.0) < 0:
+    named = min(contributions.get(n, 0.0) for n in _NAMED_SIGNALS)
+    if evidence.unknown_names and named < 0:
         return Decision(False, confidence, "reason_unknown", evidence.unknown_names)
     for name, _ in sorted(contributions.items(), key=lambda item: item[1]):
         key = _REASONS.get(name)
@@ -151,7 +225,7 @@ def _explain(contributions: dict[str, float], evidence: Evidence, confidence: fl
             return Decision(False, confidence, key, evidence.unknown_words)
         if key == "reason_missing" and evidence.missing_names:
             return Decision(False, confidence, key, evidence.missing_names)
-        if key == "reason_type":
+        if key in ("reason_type", "reason_off_topic"):
             return Decision(False, confidence, key)
         if key is None:
             break

@@ -87,7 +87,7 @@ class Answerer:
         picked = select(resolved, hits, lang, kind)
         extra = list_items(self.retriever.corpus, picked[0], lang) if picked else []
         evidence = gather(resolved, lang, kind, hits, picked, self._vocab, extra)
-        decision = self.model.decide(evidence)
+        decision = self.model.decide(evidence, lang)
         if not _has_words(resolved, lang):
             decision = Decision(False, 0.0, "reason_no_words")
         base = Answer(
@@ -120,21 +120,28 @@ class Answerer:
     ) -> Answer:
         lang = base.language
         ordered = _ordered(picked)
+        listed = _fit(_items(extra, picked, lang), lang, MAX_LIST_WORDS, keep=None)
+        # the short answer comes from a picked sentence or a list item shown ("Constructive
+        # dialogue - from ..."), and the body always shows the sentence it quotes
+        sources = [(p.hit, p.index, *_sentence(p.hit, p.index, lang)) for p in picked]
+        sources += [
+            (h, _sentence_at(version_of(h, lang), span[0]), t, version_of(h, lang).lang)
+            for h, span, t in listed
+        ]
+        short, _, source = located_span(
+            kind, [(t, lg) for _, _, t, lg in sources], base.resolved_question, self._vocab.weight
+        )
+        anchor = sources[source][:2] if short else (picked[0].hit, picked[0].index)
+        if anchor not in ordered:  # a list item: it is shown already
+            anchor = (picked[0].hit, picked[0].index)
         best = ordered.index((picked[0].hit, picked[0].index))
-        shown = _fit(ordered, lang, MAX_BODY_WORDS, keep=best)
-        shown += _fit(_items(extra, picked, lang), lang, MAX_LIST_WORDS, keep=None)
+        body = _fit(ordered, lang, MAX_BODY_WORDS, keep=ordered.index(anchor), then=best)
+        shown = body + listed
         order = list({id(hit): hit for hit, _, _ in shown}.values())
         citations = []
         for n, hit in enumerate(order, start=1):
             spans = tuple(span for h, span, _ in shown if h is hit)
             citations.append(self.citation(hit, lang, spans, n))
-        # the picked sentences, then the list items shown ("Constructive dialogue - from ...")
-        sources = [(p.hit, *_sentence(p.hit, p.index, lang)) for p in picked]
-        listed = {id(h) for h in extra}
-        sources += [(h, t, version_of(h, lang).lang) for h, _, t in shown if id(h) in listed]
-        short, _, source = located_span(
-            kind, [(t, lg) for _, t, lg in sources], base.resolved_question, self._vocab.weight
-        )
         cited = {(c.doc_id, c.paragraph) for c in citations}
         see_also = tuple(
             self.citation(h, lang, (), 0) for h in hits[:3] if (h.doc_id, h.pid) not in cited
@@ -232,24 +239,35 @@ def _items(extra: Sequence[Hit], picked: Sequence[Pick], lang: str) -> list[tupl
 
 
 def _fit(
-    sentences: Sequence[tuple[Hit, int]], lang: str, budget: int, *, keep: int | None = 0
+    sentences: Sequence[tuple[Hit, int]],
+    lang: str,
+    budget: int,
+    *,
+    keep: int | None = 0,
+    then: int | None = None,
 ) -> list[tuple[Hit, tuple[int, int], str]]:
-    """What the body shows, within ``budget`` words: whole sentences, list markers stripped, each
-    with the exact span of the paragraph it shows. Sentence number ``keep`` (the best one, which
-    holds the short answer) is always shown, cut with an ellipsis when it alone is too long; the
-    others are shown in full or left out, so every cited span is shown whole or visibly cut."""
+    """What the body shows, within ``budget`` words, in reading order: whole sentences, list
+    markers stripped, each with the exact span of the paragraph it shows. Sentence number
+    ``keep`` (the one the short answer quotes) is always shown, cut with an ellipsis when it
+    alone is too long; sentence ``then`` (the best match, when another one holds the short
+    answer) has the next claim on the budget; the others are shown in full or left out, so
+    every cited span is shown whole or visibly cut."""
     shown = [_shown(version_of(hit, lang), index) for hit, index in sentences]
+    chosen: set[int] = set()
     if keep is not None and shown:
         budget -= min(budget, len(shown[keep][1]), MAX_SENTENCE_WORDS)
+        chosen.add(keep)
+    order = [then] if then is not None and then != keep else []
+    for n in [*order, *range(len(shown))]:
+        if n not in chosen and len(shown[n][1]) <= budget:
+            budget -= len(shown[n][1])
+            chosen.add(n)
     out: list[tuple[Hit, tuple[int, int], str]] = []
     for n, ((hit, _), (span, words)) in enumerate(zip(sentences, shown, strict=True)):
-        if n == keep:
-            cut = MAX_SENTENCE_WORDS
-            words = words if len(words) <= cut else [*words[:cut], "…"]
-        elif len(words) > budget:
+        if n not in chosen:
             continue
-        else:
-            budget -= len(words)
+        if n == keep and len(words) > MAX_SENTENCE_WORDS:
+            words = [*words[:MAX_SENTENCE_WORDS], "…"]
         out.append((hit, span, " ".join(words)))
     return out
 

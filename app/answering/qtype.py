@@ -29,6 +29,8 @@ _NAMED_HEADS = (
     r"fields?|routes?|cit(?:y|ies)|states?|republics?|groups?|periods?|phases?|stages?|"
     r"names?|concepts?|ideas?|wars?|conflicts?|bod(?:y|ies)|ideya\w*|"
     r"agenc(?:y|ies)|institutions?|services?|newspapers?|keywords?|principles?|"
+    r"offices?|posts?|positions?|titles?|vezife\w*|unions?|alliances?|blocs?|birliy\w*|"
+    r"birlik\w*|ittifaq\w*|disputes?|mubahise\w*|munaqise\w*|"
     r"qurum\w*|orqan\w*|qezet\w*|xidmet\w*|prinsip\w*|"
     r"sazis\w*|muqavile\w*|beyanname\w*|sened\w*|teskilat\w*|layihe\w*|kemer\w*|proqram\w*|"
     r"komissiya\w*|dehliz\w*|konfrans\w*|olke\w*|yataq\w*|seher\w*|dovlet\w*|respublika\w*|"
@@ -37,7 +39,8 @@ _NAMED_HEADS = (
 #: "Which Turkish leaders": people, asked by the office they held.
 _PERSON_HEADS = (
     r"presidents?|leaders?|ministers?|officials?|diplomats?|politicians?|heads? of state|"
-    r"prezident\w*|lider\w*|nazir\w*|rehber\w*|siyasetci\w*|diplomat\w*"
+    r"prezident\w*|lider\w*|nazir\w*|rehber\w*|siyasetci\w*|diplomat\w*|"
+    r"dovlet basci\w*|basci\w*"
 )
 _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
@@ -45,7 +48,9 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
         (
             AnswerType.DATE,
             r"\b(when|what year|which year|what years|which years|what date|which date|"
-            r"what month|which month|what day|which day|what period|which period|since when|"
+            r"what months?|which months?|what days?|which days?|what period|which period|"
+            r"what dates|which dates|since when|"
+            r"what decade|which decade|"
             r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr)\w*|"
             r"necenci il\w*)\b",
         ),
@@ -93,10 +98,23 @@ def answer_type(question: str) -> AnswerType | None:
             return AnswerType.NUMBER
     best: tuple[int, AnswerType] | None = None
     for kind, pattern in _PATTERNS:
-        match = pattern.search(folded)
+        match = next((m for m in pattern.finditer(folded) if not _subordinate(folded, m)), None)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), kind)
     return best[1] if best else None
+
+
+#: "What office was Aliyev holding when he …": after the question's own wh-word, "when",
+#: "where" and "who" open a clause; they do not say what is asked.
+_CONJUNCTIONS = frozenset({"when", "where", "who", "whom", "whose"})
+_ASKING = re.compile(r"\b(?:what|which|how|why)\b")
+
+
+def _subordinate(folded: str, match: re.Match[str]) -> bool:
+    if match.group(1) not in _CONJUNCTIONS:
+        return False
+    earlier = _ASKING.search(folded, 0, match.start())
+    return earlier is not None
 
 
 _HEAD_WORD = re.compile(r"\b(?:which|what|hansı|hansi)\s+((?:[\w-]+\s+){0,2})", re.I)
@@ -133,14 +151,27 @@ def counted_noun(question: str) -> set[str]:
     return set(tokens(word, "en")) | set(tokens(word, "az"))
 
 
+_WHO_PLURAL = re.compile(r"\bkimler\w*")  # "kimlərin dəvəti ilə": at whose (several) invitation
+
+
 def is_plural(question: str) -> bool:
     """Asks for several facts: "which years", "which three states", "hansı ölkələr"."""
+    if _WHO_PLURAL.search(fold(question)):
+        return True
     found = _head(question)
     if not found:
         return False
     modifiers, head = found[0], found[1].lower()
     plural_form = len(head) > 4 and bool(_PLURAL_HEAD.search(head))
     return bool(modifiers & _COUNT_WORDS) or (plural_form and not head.endswith(("us", "is")))
+
+
+#: Azerbaijani writes nationality adjectives in lower case ("hansı fransız qəzeti"): they
+#: modify the head noun, like "French" in "which French newspaper".
+_AZ_NATIONALITIES = frozenset(
+    "fransiz rus turk ingilis alman amerikan ermeni gurcu iran azerbaycan avropa ereb cin "
+    "yapon ukrayna qazax ozbek turkmen".split()
+)
 
 
 def _head(question: str) -> tuple[set[str], str] | None:
@@ -151,6 +182,7 @@ def _head(question: str) -> tuple[set[str], str] | None:
         return None
     words = match.group(1).split()
     for i, word in enumerate(words):
-        if word.lower() not in _COUNT_WORDS and not word[0].isupper():
+        adjective = word[0].isupper() or fold(word) in _AZ_NATIONALITIES
+        if word.lower() not in _COUNT_WORDS and not adjective:
             return {w.lower() for w in words[:i]}, word
     return None

@@ -24,6 +24,7 @@ KEEP_WITHIN = 0.025  # extra sentences must score within this of the best one
 NEIGHBOUR_WITHIN = 0.06  # a sentence next to the best one may complete it, so it gets more room
 TYPE_BONUS = 0.02  # a sentence holding the asked kind of fact (a date for "when") gets this
 SWAP_WITHIN = 0.05  # a typed neighbour replaces an untyped best sentence within this margin
+TYPED_NEIGHBOUR_WITHIN = 0.15  # else a typed sentence next to it joins it within this margin
 CANDIDATE_PARAGRAPHS = 3
 MAX_LIST_ITEMS = 6
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[•\-–])\s+")
@@ -72,8 +73,11 @@ def select(question: str, hits: Sequence[Hit], lang: str, kind: AnswerType | Non
         return []
     best = _typed_best(scored, lang, kind)
     picked = [best]
+    typed = _typed_neighbour(scored, best, lang, kind)
+    if typed is not None:
+        picked.append(typed)
     for pick in scored:
-        if pick is best or len(picked) >= MAX_SENTENCES:
+        if any(pick is p for p in picked) or len(picked) >= MAX_SENTENCES:
             continue
         neighbour = pick.hit is best.hit and abs(pick.index - best.index) == 1
         margin = NEIGHBOUR_WITHIN if neighbour else KEEP_WITHIN
@@ -92,6 +96,23 @@ def _typed_best(scored: list[Pick], lang: str, kind: AnswerType | None) -> Pick:
         if _holds(pick, lang, kind):
             return pick
     return best
+
+
+def _typed_neighbour(
+    scored: list[Pick], best: Pick, lang: str, kind: AnswerType | None
+) -> Pick | None:
+    """When the best sentence lacks the asked kind of fact and the sentence next to it has it
+    ("…a document reflecting every aspect of the relations." / "It was signed on January 1,
+    2001."), the neighbour joins it, within a wider margin than other runners-up."""
+    if kind is None or _holds(best, lang, kind):
+        return None
+    for pick in scored:
+        if best.score - pick.score > TYPED_NEIGHBOUR_WITHIN:
+            break
+        near = pick.hit is best.hit and abs(pick.index - best.index) == 1
+        if near and _holds(pick, lang, kind):
+            return pick
+    return None
 
 
 def _holds(pick: Pick, lang: str, kind: AnswerType) -> bool:

@@ -11,6 +11,10 @@ Each signal is cheap (no extra embedding) and means one thing a reader could che
 - ``unknown``: IDF-weighted share of the question's words that occur nowhere in the corpus;
 - ``unknown_name``: the question names something (a capitalised word, an acronym, a number) that
   occurs nowhere in the corpus — strong evidence of "not here";
+- ``unknown_acronym``: an acronym the corpus never uses ("NATO", "IMF", "ATƏT-in"): names of
+  organisations are not paraphrased the way "Ankara" stands for Turkey;
+- ``unknown_phrase``: an English name of several words ("Council of Europe") that the corpus
+  never uses as a whole, though it knows each word (`app.answering.phrases`);
 - ``name_missing``: share of the question's names that the corpus knows but the chosen paragraph
   does not hold (a wrong-country variant of a real fact); ``number_missing`` the same for its
   numbers and years (a wrong-year variant);
@@ -34,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.answering.finders import titled_runs
+from app.answering.phrases import PhraseIndex
 from app.answering.qtype import AnswerType
 from app.answering.select import Pick, version_of
 from app.answering.spans import best_span, short_answer
@@ -47,6 +52,8 @@ NAMES = (
     "focus_missing",
     "unknown",
     "unknown_name",
+    "unknown_phrase",
+    "unknown_acronym",
     "name_missing",
     "number_missing",
     "type_missing",
@@ -61,12 +68,14 @@ _OPENERS = frozenset(
     "describe explain list name give summarize summarise compare according outline "
     "in on at during after before under since for from as between among "
     "against beyond besides apart aside despite unlike "
-    "meqaleye meqalenin meqalede muellif muellifin neticede neticeye esasen gore "
+    "meqaleye meqalenin meqalede muellif muellifin muellife neticede neticeye esasen gore "
+    "roughly approximately about around nearly almost kecen otan "
     "izah sadalayin sadala tesvir qeyd xulaseye xulasede qisaca".split()
 )
 MIN_STEM = 4  # a shorter stem matches too much to be evidence that the corpus knows the word
 MAX_SUFFIX = 3
 _NAMEISH = re.compile(r"^(?:[A-ZÇƏĞİÖŞÜ]|\d)")
+_ACRONYM = re.compile(r"[A-ZÇƏĞİÖŞÜ]{2,}")
 
 
 class Vocabulary:
@@ -75,6 +84,7 @@ class Vocabulary:
     def __init__(self, retriever) -> None:
         self._df = retriever.document_frequency
         self._n = max(retriever.n_passages, 1)
+        self.phrases = PhraseIndex(p.text for p in retriever.corpus.paragraphs())
 
     def df(self, term: str) -> int:
         return self._df(term)
@@ -148,10 +158,12 @@ def gather(
     total = sum(weights.values()) or 1.0
     unknown = [w for w, _ in content if not vocab.knows(w)]
     unknown_names = tuple(w for w, name in content if name and w in unknown)
+    unknown_phrases = vocab.phrases.unknown_names(question, lang)
+    acronyms = [w for w, _ in content if _unknown_acronym(w, vocab)]
     names = [w for w, name in content if name and w not in unknown and not w[0].isdigit()]
     numbers = [w for w, name in content if w[0].isdigit() and w not in unknown]
     missing = tuple(w for w in names if not _held(w, lang, paragraph_terms))
-    missing_numbers = tuple(w for w in numbers if not _held(w, lang, paragraph_terms))
+    missing_numbers = tuple(w for w in numbers if not _held_number(w, lang, paragraph_terms))
     lacking = [weights[w] for w, _ in content if not _held(w, lang, paragraph_terms)]
 
     def covered(terms: set[str]) -> float:
@@ -164,6 +176,8 @@ def gather(
         "focus_missing": max(lacking, default=0.0) / vocab.max_idf,
         "unknown": sum(weights[w] for w in unknown) / total if content else 1.0,
         "unknown_name": float(bool(unknown_names)),
+        "unknown_phrase": float(bool(unknown_phrases)),
+        "unknown_acronym": float(bool(acronyms)),
         "name_missing": len(missing) / len(names) if names else 0.0,
         "number_missing": len(missing_numbers) / len(numbers) if numbers else 0.0,
         "type_missing": float(_type_missing(kind, picked, extra, lang, question)),
@@ -172,9 +186,14 @@ def gather(
         "lexical_top": float(bool(best) and best.hit.lexical_rank == 1),
         "word_coverage": _plain_coverage(content, lang, paragraph_terms, weights),
     }
-    return Evidence(
-        values, _as_named(question, unknown_names), tuple(unknown), missing + missing_numbers
-    )
+    named = _as_named(question, unknown_names)
+    named += tuple(p for p in unknown_phrases if p not in named)
+    return Evidence(values, named, tuple(unknown), missing + missing_numbers)
+
+
+def _unknown_acronym(word: str, vocab: Vocabulary) -> bool:
+    head = word.split("-")[0]  # "NATO-ya": the case ending follows a hyphen
+    return bool(_ACRONYM.fullmatch(head)) and not vocab.knows(head)
 
 
 def _plain_coverage(content, lang: str, terms: set[str], weights: dict[str, float]) -> float:
@@ -213,6 +232,18 @@ def _held(word: str, lang: str, terms: set[str]) -> bool:
     """Every part of the word ("Bakı-Tbilisi-Ceyhan": all three), in either analysis."""
     readings = [set(tokens(word, lang)), set(tokens(word, None))]
     return any(r and r <= terms for r in readings)
+
+
+def _held_number(word: str, lang: str, terms: set[str]) -> bool:
+    """A decade is held in any of its spellings: "90-cı illər", "the 1990s", "1990-cı illər"."""
+    if _held(word, lang, terms):
+        return True
+    for term in tokens(word, None):
+        if len(term) == 2 and term.endswith("0") and "19" + term in terms:
+            return True
+        if len(term) == 4 and term.startswith("19") and term.endswith("0") and term[2:] in terms:
+            return True
+    return False
 
 
 def _support(kind: AnswerType | None, best: Pick | None, lang: str, question: str) -> float:

@@ -15,17 +15,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
-from app.answering import finders
-from app.answering.finders import Candidate
+from app.answering import finders, quantities
 from app.answering.qtype import AnswerType, counted_noun, head_noun, is_plural
+from app.answering.quantities import Candidate
 from app.textnorm import fold, tokens
 
 MAX_ITEMS = 3
+PLURAL_WITHIN = 0.4  # of several asked for, items this far behind the best are left out
 LATER_SENTENCE = 0.15  # how far a span in the next cited sentence starts behind
 COUNTED_BONUS = 0.8  # "how many refugees" is answered by "a million refugees", not "20%"
 DURATION_BONUS = 1.0  # "how long" is answered by "30 years", not by "20%"
-_DURATION_Q = re.compile(r"\bhow long\b|\bne qeder (?:muddet|vaxt)|\bnece il\b|\bnece ay\b")
+_DURATION_Q = re.compile(
+    r"\bhow long\b|\bhow soon\b|\bne qeder (?:muddet|vaxt|sonra)|\bnece (?:il|ay|gun)\b"
+)
+#: A rare name says more than the one on every page: "Heydar Aliyev" is seldom the answer to
+#: "which Georgian head of state…" (scaled by the name's IDF weight, 0–1).
+NAME_RARITY = 0.8
+CITY_NOT_COUNTRY = 2.0  # "in which city" is answered by neither "Russia" nor "Central Asia"
+_ASKS_CITY = re.compile(r"\b(?:city|cities|capital|town|seher\w*|paytaxt\w*)\b")
+_COUNTRIES = tuple(
+    fold(w)
+    for w in (
+        "Azerbaijan Russia Turkey Iran Georgia Armenia Turkmenistan Kazakhstan Ukraine "
+        "Uzbekistan Republic Azərbaycan Rusiya Türkiyə İran Gürcüstan Ermənistan Türkmənistan "
+        "Qazaxıstan Ukrayna Özbəkistan Respublika Asia Europe Caucasus Central South North "
+        "Asiya Avropa Qafqaz Mərkəzi Cənubi Şimali"
+    ).split()
+)
+YEAR_AGREES = 0.5  # +: the year the question names, −: another year (after its share penalty)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+EDGE_BONUS = 0.5  # "until when" is answered by the end of a range, "since when" by its start
 _DURATION_UNIT = re.compile(r"\b(?:years?|months?|days?|decades?|weeks?|il|ay|gun|hefte)\b")
 _WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt ve harada\b")
 #: "How many countries and organisations": two counts, joined.
@@ -79,6 +100,83 @@ def located_span(
     return text, score, source
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What the question says, worked out once for all its candidate spans."""
+
+    question: str
+    folded: str
+    terms: frozenset[str]  # every analysis of the question's words
+    said: frozenset[str]  # the terms a span may not merely repeat (the asked kind excepted)
+    weigh: dict[str, float]
+    counted: frozenset[str]
+    years: frozenset[str]  # the years the question names ("in which months of 1994")
+    plural: bool
+    city: bool
+
+    @classmethod
+    def of(cls, kind: AnswerType, question: str, weight: Callable[[str], float] | None):
+        terms = frozenset(t for lang in ("en", "az", None) for t in tokens(question, lang))
+        # the asked kind ("what declaration") is no part of what the question already says:
+        # "Baku Declaration" answers "what declaration did the Baku conference adopt?"
+        head = head_noun(question) if kind is AnswerType.NAMED else None
+        said = frozenset(t for t in terms if not (head and fold(t).startswith(fold(head))))
+        folded = fold(question)
+        return cls(
+            question,
+            folded,
+            terms,
+            said,
+            _weights(set(terms), weight),
+            frozenset(counted_noun(question)),
+            frozenset(_YEAR.findall(question)),
+            is_plural(question),
+            bool(_ASKS_CITY.search(folded)),
+        )
+
+
+def _score(
+    kind: AnswerType,
+    cand: Candidate,
+    sentence: str,
+    lang: str,
+    order: int,
+    asked: _Asked,
+    weight: Callable[[str], float] | None,
+) -> tuple[float, str] | None:
+    """(score, span) of one candidate, or None when the question already says it."""
+    span = _trim(sentence[cand.start : cand.end], lang)
+    core = span if cand.core_end is None else sentence[cand.start : cand.core_end]
+    share = _asked_share(core, set(asked.said))
+    if share >= 1.0 or fold(core) in asked.folded:  # the question's own phrase is no answer
+        return None
+    if kind is AnswerType.PERSON and _surname_asked(span, set(asked.terms)):
+        return None
+    score = cand.prior + _proximity(sentence, cand, lang, asked.weigh) - 1.5 * share
+    score -= (0.0 if asked.plural else LATER_SENTENCE) * order
+    if kind is AnswerType.DATE:
+        score += EDGE_BONUS * quantities.range_edge(asked.question, sentence, cand)
+        score += YEAR_AGREES * _year_agreement(core, asked.years)
+    if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.NAMED):
+        score += NAME_RARITY * _rarity(core, weight)
+    if kind is AnswerType.PLACE and asked.city and fold(core).startswith(_COUNTRIES):
+        score -= CITY_NOT_COUNTRY
+    if kind is AnswerType.NUMBER:
+        unit = set(tokens(span, None))
+        score += 0.5 * len(unit & asked.terms) + COUNTED_BONUS * bool(unit & asked.counted)
+        score += DURATION_BONUS * (_asks_duration(asked.question) and _is_duration(span))
+    return score, span
+
+
+def _year_agreement(core: str, years: frozenset[str]) -> float:
+    """+1 for a date in a year the question names (it refines it: "June-July 1994"), −1 for a
+    date in another year; 0 when either names none."""
+    found = set(_YEAR.findall(core))
+    if not years or not found:
+        return 0.0
+    return 1.0 if found & years else -1.0
+
+
 def _located(
     kind: AnswerType | None,
     sentences: Sequence[tuple[str, str]],
@@ -87,26 +185,15 @@ def _located(
 ) -> tuple[str, float, int]:
     if kind is None or not sentences:
         return "", 0.0, 0
-    asked = {t for lang in ("en", "az", None) for t in tokens(question, lang)}
-    weigh = _weights(asked, weight)
-    counted = counted_noun(question)
-    plural = is_plural(question)
+    asked = _Asked.of(kind, question, weight)
+    plural = asked.plural
     found: list[tuple[float, int, int, str]] = []
     lists: list[tuple[float, int, int, str]] = []
     for order, (sentence, lang) in enumerate(sentences):
         for cand in _candidates(kind, sentence, lang, question, plural):
-            span = _trim(sentence[cand.start : cand.end], lang)
-            core = span if cand.core_end is None else sentence[cand.start : cand.core_end]
-            share = _asked_share(core, asked)
-            if share >= 1.0 or (kind is AnswerType.PERSON and _surname_asked(span, asked)):
-                continue
-            score = cand.prior + _proximity(sentence, cand, lang, weigh) - 1.5 * share
-            score -= (0.0 if plural else LATER_SENTENCE) * order
-            if kind is AnswerType.NUMBER:
-                unit = set(tokens(span, None))
-                score += 0.5 * len(unit & asked) + COUNTED_BONUS * bool(unit & counted)
-                score += DURATION_BONUS * (_asks_duration(question) and _is_duration(span))
-            (lists if cand.is_list else found).append((score, order, cand.start, span))
+            scored = _score(kind, cand, sentence, lang, order, asked, weight)
+            if scored is not None:
+                (lists if cand.is_list else found).append((scored[0], order, cand.start, scored[1]))
     best_list = max(lists, key=lambda f: (f[0], -f[1], -f[2]), default=None)
     best_found = max(found, key=lambda f: (f[0], -f[1], -f[2]), default=None)
     if best_list and (plural or not best_found):  # several asked for: a list says them all
@@ -116,14 +203,25 @@ def _located(
     if not plural:
         return best_found[3], best_found[0], best_found[1]
     # several asked for: names the question already says ("Aliyev" in "which leaders invited
-    # Aliyev") are not among them, unless nothing else is found
-    fresh = [f for f in found if not _asked_share(f[3], asked)] or found
+    # Aliyev") are not among them, unless nothing else is found; a year the question names
+    # may stand in a date ("which months of 1994": "June-July 1994")
+    repeated = set(asked.terms) - (asked.years if kind is AnswerType.DATE else frozenset())
+    fresh = [f for f in found if not _asked_share(f[3], repeated)] or found
     chosen: list[tuple[float, int, int, str]] = []
     for item in sorted(fresh, key=lambda f: -f[0]):
+        if chosen and item[0] < chosen[0][0] - PLURAL_WITHIN:
+            break
         if len(chosen) < MAX_ITEMS and not any(item[3] in c[3] or c[3] in item[3] for c in chosen):
             chosen.append(item)
     text = "; ".join(f[3] for f in sorted(chosen, key=lambda f: (f[1], f[2])))
     return text, chosen[0][0], min(f[1] for f in chosen)
+
+
+def _rarity(span: str, weight: Callable[[str], float] | None) -> float:
+    terms = tokens(span, None)
+    if weight is None or not terms:
+        return 0.0
+    return sum(weight(t) for t in terms) / len(terms)
 
 
 def _asks_duration(question: str) -> bool:
@@ -145,12 +243,13 @@ def _candidates(
     kind: AnswerType, sentence: str, lang: str, question: str, plural: bool
 ) -> Iterator[Candidate]:
     if kind is AnswerType.DATE:
-        return finders.dates(sentence, lang)
+        return quantities.dates(sentence, lang)
     if kind is AnswerType.NUMBER:
-        pairs = finders.number_pairs(sentence, lang) if _AND_ASKED.search(question) else ()
-        return _chain(iter(pairs), finders.numbers(sentence, lang))
-    if kind is AnswerType.PERSON:
-        return finders.names(sentence, lang, person=True)
+        pairs = quantities.number_pairs(sentence, lang) if _AND_ASKED.search(question) else ()
+        return _chain(iter(pairs), quantities.numbers(sentence, lang))
+    if kind is AnswerType.PERSON:  # a name, or an office that stands for one ("the President
+        # of Armenia" answers "with whom did he negotiate?")
+        return _chain(finders.names(sentence, lang, person=True), finders.offices(sentence))
     lists = finders.name_lists(sentence, lang) if plural else iter(())
     if kind is AnswerType.PLACE:
         return _chain(lists, finders.names(sentence, lang))

@@ -157,5 +157,6 @@ def _fit(retriever, args: argparse.Namespace, items):
     write_model(model, args.fit_answerability, provenance)
     weights = ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items())
     log(f"Answerability model fitted on {n} questions, written to {args.fit_answerability}")
-    log(f"  weights: {weights}; threshold {model.threshold:.3f}")
+    per_lang = ", ".join(f"{lang} {t:.3f}" for lang, t in model.thresholds.items())
+    log(f"  weights: {weights}; threshold {model.threshold:.3f} ({per_lang})")
     return Answerer(retriever, model=model)

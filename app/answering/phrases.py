@@ -1,0 +1,77 @@
+"""Names the corpus never uses as a whole, though it knows each of their words.
+
+"When did Azerbaijan join the Council of Europe?": the corpus has "Council" (the UN Security
+Council is not it, nor is any other) and "Europe", so no single word is unknown and the question
+looks answerable; the name "Council of Europe" occurs nowhere. An English name of several words
+is one thing, so it must occur as a phrase (each word as typed, or with a plural or possessive
+ending). Titles ("President", "Prime Minister") are not part of a name: "President Aliyev" is
+checked as "Aliyev". Azerbaijani is left out: its adjacent capitalised words are often separate
+names ("Gürcüstan Əliyevin enerji strategiyasında"), and its case endings move inside runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.answering.finders import titled_runs
+from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold
+
+_TITLES = frozenset(
+    "president prime minister deputy director general ambassador mr mrs dr professor "
+    "chairman speaker king queen sheikh".split()
+)
+_WORDS = re.compile(r"[^\W_]+")
+_GAP = r"[\s\-–—'’.]+"
+_ENDING = r"(?:s|es|'s|’s)?"
+
+
+class PhraseIndex:
+    """The corpus' text (every language version), folded, to look multi-word names up in."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._text = " \n ".join(fold(t) for t in texts)
+        self._seen: dict[str, bool] = {}
+
+    def unknown_names(self, question: str, lang: str) -> tuple[str, ...]:
+        """The question's English names of two or more words that the corpus never uses, as typed
+        ("Council of Europe")."""
+        if lang != "en":
+            return ()
+        return tuple(name for name in _names(question) if not self._known(name))
+
+    def _known(self, name: str) -> bool:
+        if name not in self._seen:
+            words = [re.escape(_base(fold(w))) + _ENDING for w in _WORDS.findall(name)]
+            self._seen[name] = bool(re.search(rf"\b{_GAP.join(words)}\b", self._text))
+        return self._seen[name]
+
+
+def _base(word: str) -> str:
+    """The word without a plural ending, so either side may carry one ("Councils")."""
+    return re.sub(r"(?:es|s)$", "", word) if len(word) > 3 else word
+
+
+def _names(question: str) -> list[str]:
+    """Each titled run cut at possessives and titles, leading function words dropped; only the
+    parts of two words or more ("L.A. Kojevnikov"; not "Azerbaijani-Russian", an adjective)."""
+    out = []
+    for run in titled_runs(question):
+        for part in re.split(r"['’]s\b", run):
+            out += [p for p in _untitled(part) if len(p.split()) >= 2]
+    return out
+
+
+def _untitled(run: str) -> list[str]:
+    parts: list[list[str]] = [[]]
+    for word in run.split():
+        if fold(word).strip(".") in _TITLES:
+            parts.append([])
+        elif parts[-1] or not _function_word(word):
+            parts[-1].append(word)
+    return [" ".join(p) for p in parts if p]
+
+
+def _function_word(word: str) -> bool:
+    folded = fold(word)
+    return folded in STOPWORDS_EN or folded in STOPWORDS_AZ
