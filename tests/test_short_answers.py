@@ -442,3 +442,26 @@ def test_a_rare_name_beats_the_one_on_every_page() -> None:
     kind = answer_type(question)
     found, _, _ = located_span(kind, [(sentence, "en")], question, weight)
     assert found == "Eduard Shevardnadze"
+
+
+def test_typed_plurals_second_halves_and_until_which_time() -> None:
+    assert is_plural("Hansi olkeler daxildir?")  # "hansı ölkələr" typed without its letters
+    assert not is_plural("Which ruler signed it?")
+    question = "Bu münasibətlər hansı vaxtadək praktiki olaraq yox idi?"
+    sentence = (
+        "Diplomatik münasibətlər 18 noyabr 1992-ci ildə qurulsa da, 1993-cü ilin ikinci "
+        "yarısınadək bu münasibətlər demək olar ki, mövcud deyildi."
+    )
+    assert answer_type(question) is AnswerType.DATE
+    assert short_answer(answer_type(question), [(sentence, "az")], question).startswith(
+        "1993-cü ilin ikinci yarı"
+    )
+
+
+def test_a_person_or_a_sea_is_no_city() -> None:
+    question = "In which city were the 1997 meetings held where the Caspian was discussed?"
+    sentence = (
+        "In July 1997, President Heydar Aliyev visited Moscow, where the status of the "
+        "Caspian Sea was discussed."
+    )
+    assert short_answer(answer_type(question), [(sentence, "en")], question) == "Moscow"

@@ -230,6 +230,16 @@ def _drop_opener(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_TITLE_FORM = re.compile(
+    r"(?:Presidents?|Prime|Ministers?|Prezident\w*|Baş|Nazir\w*|Sədr\w*|Lider\w*)", re.I
+)
+
+
+def has_title(span: str) -> bool:
+    """ "President Heydar Aliyev": a person's office is in the span, so it names no place."""
+    return any(_TITLE_FORM.fullmatch(w.strip(",.")) for w in span.split())
+
+
 def _not_a_name(word: str) -> bool:
     folded = fold(word)
     return folded.startswith(_NOT_PEOPLE) or bool(_TITLE_WORD.match(word))

@@ -30,7 +30,7 @@ _NAMED_HEADS = (
     r"names?|concepts?|ideas?|wars?|conflicts?|bod(?:y|ies)|ideya\w*|"
     r"agenc(?:y|ies)|institutions?|services?|newspapers?|keywords?|principles?|"
     r"offices?|posts?|positions?|titles?|vezife\w*|unions?|alliances?|blocs?|birliy\w*|"
-    r"birlik\w*|ittifaq\w*|disputes?|mubahise\w*|munaqise\w*|"
+    r"birlik\w*|ittifaq\w*|disputes?|mubahise\w*|munaqise\w*|mekan\w*|"
     r"qurum\w*|orqan\w*|qezet\w*|xidmet\w*|prinsip\w*|"
     r"sazis\w*|muqavile\w*|beyanname\w*|sened\w*|teskilat\w*|layihe\w*|kemer\w*|proqram\w*|"
     r"komissiya\w*|dehliz\w*|konfrans\w*|olke\w*|yataq\w*|seher\w*|dovlet\w*|respublika\w*|"
@@ -51,7 +51,7 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"what months?|which months?|what days?|which days?|what period|which period|"
             r"what dates|which dates|since when|"
             r"what decade|which decade|"
-            r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr)\w*|"
+            r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr|vaxt)\w*|"
             r"necenci il\w*)\b",
         ),
         (
@@ -120,6 +120,8 @@ def _subordinate(folded: str, match: re.Match[str]) -> bool:
 _HEAD_WORD = re.compile(r"\b(?:which|what|hansı|hansi)\s+((?:[\w-]+\s+){0,2})", re.I)
 _COUNT_WORDS = frozenset("two three four five six seven eight nine ten iki üç dörd beş".split())
 _PLURAL_HEAD = re.compile(r"(?:[^s]s|lar|lər)(?:ı|i|da|də|dan|dən|a|ə|ın|in|ını|ini)?$")
+#: "hansi kemerlerin": the Azerbaijani plural typed without its letters ("ruler" is no plural)
+_PLURAL_ASCII = re.compile(r"ler(?:i|in|ini|de|den|e)?$")
 _AZ_HEAD_ENDINGS = tuple("ların lərin ları ləri lar lər sı si nı ni da də".split())
 
 
@@ -162,7 +164,8 @@ def is_plural(question: str) -> bool:
     if not found:
         return False
     modifiers, head = found[0], found[1].lower()
-    plural_form = len(head) > 4 and bool(_PLURAL_HEAD.search(head))
+    ascii_az = bool(re.search(r"\bhansi\b", fold(question))) and bool(_PLURAL_ASCII.search(head))
+    plural_form = len(head) > 4 and (bool(_PLURAL_HEAD.search(head)) or ascii_az)
     return bool(modifiers & _COUNT_WORDS) or (plural_form and not head.endswith(("us", "is")))
 
 

@@ -19,7 +19,7 @@ MONTHS_EN = "January|February|March|April|May|June|July|August|September|October
 MONTHS_AZ = "yanvar|fevral|mart|aprel|may|iyun|iyul|avqust|sentyabr|oktyabr|noyabr|dekabr"
 _ORD = r"-(?:ci|cı|cu|cü)"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_YEAR_PARTS = "end|beginning|middle|start|spring|summer|autumn|fall|winter"
+_YEAR_PARTS = "end|beginning|middle|start|spring|summer|autumn|fall|winter|first half|second half"
 _DATES = {
     "en": tuple(
         re.compile(p)
@@ -40,7 +40,8 @@ _DATES = {
         re.compile(p, re.IGNORECASE)
         for p in (
             rf"\b\d{{1,2}}(?:-\d{{1,2}})? (?:{MONTHS_AZ}) {_YEAR}{_ORD} il",
-            rf"\b{_YEAR}{_ORD} ilin (?:{MONTHS_AZ}|sonlar|əvvəllər|ortalar|yaz|payız|qış)\w*",
+            rf"\b{_YEAR}{_ORD} ilin (?:{MONTHS_AZ}|sonlar|əvvəllər|ortalar|yaz|payız|qış|"
+            rf"(?:birinci|ikinci) yarı)\w*",
             rf"\b{_YEAR}[-–]{_YEAR}{_ORD} illər",
             rf"\b{_YEAR}{_ORD} il(?:lər)?",
             rf"\b\d{{1,2}} (?:{MONTHS_AZ})\w*",

@@ -46,6 +46,7 @@ _COUNTRIES = tuple(
 )
 YEAR_AGREES = 0.5  # +: the year the question names, −: another year (after its share penalty)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_NOT_CITY_WORD = re.compile(r"\b(?:sea|ocean|river|lake|region|deniz\w*|okean\w*|bolge\w*)\b")
 EDGE_BONUS = 0.5  # "until when" is answered by the end of a range, "since when" by its start
 _DURATION_UNIT = re.compile(r"\b(?:years?|months?|days?|decades?|weeks?|il|ay|gun|hefte)\b")
 _WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt ve harada\b")
@@ -152,6 +153,8 @@ def _score(
         return None
     if kind is AnswerType.PERSON and _surname_asked(span, set(asked.terms)):
         return None
+    if kind is AnswerType.PLACE and finders.has_title(core):
+        return None
     score = cand.prior + _proximity(sentence, cand, lang, asked.weigh) - 1.5 * share
     score -= (0.0 if asked.plural else LATER_SENTENCE) * order
     if kind is AnswerType.DATE:
@@ -159,7 +162,7 @@ def _score(
         score += YEAR_AGREES * _year_agreement(core, asked.years)
     if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.NAMED):
         score += NAME_RARITY * _rarity(core, weight)
-    if kind is AnswerType.PLACE and asked.city and fold(core).startswith(_COUNTRIES):
+    if kind is AnswerType.PLACE and asked.city and _not_a_city(core):
         score -= CITY_NOT_COUNTRY
     if kind is AnswerType.NUMBER:
         unit = set(tokens(span, None))
@@ -215,6 +218,11 @@ def _located(
             chosen.append(item)
     text = "; ".join(f[3] for f in sorted(chosen, key=lambda f: (f[1], f[2])))
     return text, chosen[0][0], min(f[1] for f in chosen)
+
+
+def _not_a_city(span: str) -> bool:
+    folded = fold(span)
+    return folded.startswith(_COUNTRIES) or bool(_NOT_CITY_WORD.search(folded))
 
 
 def _rarity(span: str, weight: Callable[[str], float] | None) -> float:
