@@ -1,14 +1,18 @@
 """The short answer: the span of the cited sentence that answers a factoid question.
 
 A span is always a verbatim slice of the corpus sentence (a quote, not a rewrite). The only
-liberty taken is where it ends: an Azerbaijani case ending after the answer is cut off, so
+liberty taken is where it ends: an Azerbaijani case ending after the answer is cut off
+(`app.answering.endings`), so
 "1994-cü ildə" (in 1994) answers "nə vaxt?" as "1994-cü il" and "Bakıda" as "Bakı", both still
 prefixes of the corpus text.
 
-Candidates come from `app.answering.finders`; the best is the one of a typical shape, close to
-the words the question shares with the sentence, and not already said by the question
-("Heydar Aliyev" is no answer to "Who did Heydar Aliyev meet?"). A question asking for several
-("which years", "hansı ölkələr") gets up to three, from the cited sentences in order.
+Candidates come from `app.answering.quantities` (dates, numbers) and `app.answering.finders`
+(names, offices); the best is the one of a typical shape, close to the rare words the question
+shares with the sentence, and not already said by the question ("Heydar Aliyev" is no answer to
+"Who did Heydar Aliyev meet?"). Some questions say more about the answer: "until when" wants
+the end of a range, "in which months of 1994" a date of 1994, "in which city" no country or sea,
+"which Georgian head of state" a rarer name than the one on every page. A question asking for
+several ("which years", "hansı ölkələr") gets up to three, from the cited sentences in order.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from app.answering import finders, quantities
+from app.answering import endings, finders, quantities
 from app.answering.qtype import AnswerType, counted_noun, head_noun, is_plural
 from app.answering.quantities import Candidate
 from app.textnorm import fold, tokens
@@ -33,9 +37,9 @@ _DURATION_Q = re.compile(
 #: A rare name says more than the one on every page: "Heydar Aliyev" is seldom the answer to
 #: "which Georgian head of state…" (scaled by the name's IDF weight, 0–1).
 NAME_RARITY = 0.8
-CITY_NOT_COUNTRY = 2.0  # "in which city" is answered by neither "Russia" nor "Central Asia"
+NOT_A_CITY = 2.0  # "in which city" is answered by neither "Russia" nor "Central Asia"
 _ASKS_CITY = re.compile(r"\b(?:city|cities|capital|town|seher\w*|paytaxt\w*)\b")
-_COUNTRIES = tuple(
+_NOT_CITIES = tuple(
     fold(w)
     for w in (
         "Azerbaijan Russia Turkey Iran Georgia Armenia Turkmenistan Kazakhstan Ukraine "
@@ -53,17 +57,6 @@ _WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt v
 #: "How many countries and organisations": two counts, joined.
 _AND_ASKED = re.compile(r"\b(?:how many|how much|neçə|nece)\b.*\b(?:and|və)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w'’-]*")
-#: Azerbaijani endings that may follow an answer word and are cut off; longest first. None
-#: starts with n: "İranda" is İran + da, "ilində" ili + ndə, and nothing tells them apart, so the
-#: genitive and the n- forms stay ("Rusiyanın"): a longer quote beats a name losing a letter.
-_AZ_ENDINGS = tuple(
-    sorted(
-        "dakı dəki dan dən da də dək aya əyə la lə yla ylə".split(),
-        key=len,
-        reverse=True,
-    )
-)
-_LOCATIVE_MONTH = re.compile(r"(ı|i|u|ü)(?:nda|ndə|ndan|ndən|nadək|nədək)$")
 
 
 def short_answer(
@@ -146,7 +139,7 @@ def _score(
     weight: Callable[[str], float] | None,
 ) -> tuple[float, str] | None:
     """(score, span) of one candidate, or None when the question already says it."""
-    span = _trim(sentence[cand.start : cand.end], lang)
+    span = endings.trim(sentence[cand.start : cand.end], lang)
     core = span if cand.core_end is None else sentence[cand.start : cand.core_end]
     share = _asked_share(core, set(asked.said))
     if share >= 1.0 or fold(core) in asked.folded:  # the question's own phrase is no answer
@@ -163,7 +156,7 @@ def _score(
     if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.NAMED):
         score += NAME_RARITY * _rarity(core, weight)
     if kind is AnswerType.PLACE and asked.city and _not_a_city(core):
-        score -= CITY_NOT_COUNTRY
+        score -= NOT_A_CITY
     if kind is AnswerType.NUMBER:
         unit = set(tokens(span, None))
         score += 0.5 * len(unit & asked.terms) + COUNTED_BONUS * bool(unit & asked.counted)
@@ -222,7 +215,7 @@ def _located(
 
 def _not_a_city(span: str) -> bool:
     folded = fold(span)
-    return folded.startswith(_COUNTRIES) or bool(_NOT_CITY_WORD.search(folded))
+    return folded.startswith(_NOT_CITIES) or bool(_NOT_CITY_WORD.search(folded))
 
 
 def _rarity(span: str, weight: Callable[[str], float] | None) -> float:
@@ -302,22 +295,3 @@ def _surname_asked(span: str, asked: set[str]) -> bool:
 def _asked_share(span: str, asked: set[str]) -> float:
     terms = set(tokens(span, None))
     return len(terms & asked) / len(terms) if terms else 1.0
-
-
-def _trim(span: str, lang: str) -> str:
-    """Strip trailing punctuation and, in Azerbaijani, one case ending of the last word."""
-    span = span.strip(" ,;:.")
-    if lang != "az" or span.endswith(("”", '"', "»")):
-        return span
-    head, _, last = span.rpartition(" ")
-    month = _LOCATIVE_MONTH.search(last)
-    last = last[: month.start() + 1] if month else _cut_ending(last)
-    return f"{head} {last}".strip() if head else last
-
-
-def _cut_ending(word: str) -> str:
-    for ending in _AZ_ENDINGS:
-        stem = word[: len(word) - len(ending)]
-        if word.endswith(ending) and len(stem) >= 3:
-            return stem + word[len(stem)] if ending in ("aya", "əyə") else stem  # "Rusiyaya"
-    return word

@@ -1,0 +1,38 @@
+"""Where an Azerbaijani answer ends: one case ending after the answer word is cut off, so
+"1994-cü ildə" (in 1994) answers "nə vaxt?" as "1994-cü il" and "Bakıda" as "Bakı", both still
+prefixes of the corpus text (a quote, not a rewrite)."""
+
+from __future__ import annotations
+
+import re
+
+#: Azerbaijani endings that may follow an answer word and are cut off; longest first. None
+#: starts with n: "İranda" is İran + da, "ilində" ili + ndə, and nothing tells them apart, so the
+#: genitive and the n- forms stay ("Rusiyanın"): a longer quote beats a name losing a letter.
+_AZ_ENDINGS = tuple(
+    sorted(
+        "dakı dəki dan dən da də dək aya əyə la lə yla ylə".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_LOCATIVE_MONTH = re.compile(r"(ı|i|u|ü)(?:nda|ndə|ndan|ndən|nadək|nədək)$")
+
+
+def trim(span: str, lang: str) -> str:
+    """Strip trailing punctuation and, in Azerbaijani, one case ending of the last word."""
+    span = span.strip(" ,;:.")
+    if lang != "az" or span.endswith(("”", '"', "»")):
+        return span
+    head, _, last = span.rpartition(" ")
+    month = _LOCATIVE_MONTH.search(last)
+    last = last[: month.start() + 1] if month else _cut_ending(last)
+    return f"{head} {last}".strip() if head else last
+
+
+def _cut_ending(word: str) -> str:
+    for ending in _AZ_ENDINGS:
+        stem = word[: len(word) - len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            return stem + word[len(stem)] if ending in ("aya", "əyə") else stem  # "Rusiyaya"
+    return word
