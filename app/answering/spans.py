@@ -2,9 +2,8 @@
 
 A span is always a verbatim slice of the corpus sentence (a quote, not a rewrite). The only
 liberty taken is where it ends: an Azerbaijani case ending after the answer is cut off
-(`app.answering.endings`), so
-"1994-cü ildə" (in 1994) answers "nə vaxt?" as "1994-cü il" and "Bakıda" as "Bakı", both still
-prefixes of the corpus text.
+(`app.answering.endings`), so "1994-cü ildə" (in 1994) answers "nə vaxt?" as "1994-cü il" and
+"Bakıda" as "Bakı", both still prefixes of the corpus text.
 
 Candidates come from `app.answering.quantities` (dates, numbers) and `app.answering.finders`
 (names, offices); the best is the one of a typical shape, close to the rare words the question
