@@ -3,8 +3,9 @@ corrected by what the question asks for.
 
 Similarity alone picks the sentence that sounds most like the question, which for "when" is often
 the sentence before the one with the date. So a factoid question prefers a sentence holding the
-asked kind of fact, and when the best sentence lacks it, a neighbour that has it takes its place.
-A sentence that announces a list ("the following periods:") brings the list that follows it.
+asked kind of fact, and when the best sentence lacks it, a neighbour that has it takes its place
+(when nearly as close) or joins it (within a wider margin), so the body shows both. A sentence
+that announces a list ("the following periods:") brings the list that follows it.
 """
 
 from __future__ import annotations
