@@ -26,7 +26,7 @@ RRF_K = 60
 #: Azerbaijani typed without its letters), while the folded, stemmed lexical side matches the
 #: curated translations well: for Azerbaijani questions the lexical ranking weighs this much
 #: in the fusion (on evals/datasets/dev.jsonl, AZ hit@1 0.73 → 0.78, hit@5 0.98 → 0.97).
-EN_LEXICAL_WEIGHT = 1.0  # fit split: 0.6–1.7 moved EN hit@1 0.725–0.762, answer accuracy 0.762–0.800
+EN_LEXICAL_WEIGHT = 1.0  # fit split: 0.6–1.7 moved EN hit@1 0.725–0.762, accuracy 0.762–0.800
 AZ_LEXICAL_WEIGHT = 1.5
 ASCII_AZ_LEXICAL_WEIGHT = 2.0
 _AZ_LETTERS = re.compile(r"[əğıöşüçƏĞİÖŞÜÇ]")
