@@ -465,3 +465,39 @@ def test_a_person_or_a_sea_is_no_city() -> None:
         "Caspian Sea was discussed."
     )
     assert short_answer(answer_type(question), [(sentence, "en")], question) == "Moscow"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        # money asked, metres found: no short answer (and so "type_missing" for answerability)
+        (
+            "How much did it cost to build the South Caucasus gas pipeline?",
+            "The South Caucasus pipeline with a total length of 691,000 meters was built in 2006.",
+            "en",
+            "",
+        ),
+        (
+            "How much money was invested?",
+            "Investors committed $7.4 billion to it.",
+            "en",
+            "7.4 billion",
+        ),
+        (
+            "What percentage of the land was occupied?",
+            "Then 20% of the land was occupied.",
+            "en",
+            "20%",
+        ),
+        (
+            "Əsrin müqaviləsi çərçivəsində nə qədər vəsait qoyulub?",
+            "Müqavilə 691,000 metr uzunluğunda kəmərin tikintisini nəzərdə tuturdu.",
+            "az",
+            "",
+        ),
+    ],
+)
+def test_a_number_must_carry_the_asked_unit(
+    question: str, sentence: str, lang: str, expected: str
+) -> None:
+    assert short_answer(answer_type(question), [(sentence, lang)], question) == expected

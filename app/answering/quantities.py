@@ -194,3 +194,35 @@ def _word_at(span: str, cand: Candidate) -> str:
     rest = span[length:].split()
     follow = rest[0] if rest and rest[0] in ("etibarən", "bəri", "sonra") else ""
     return f"{span[:length].rstrip(' ,;:.')} {follow}".strip()
+
+
+#: A number question may ask for a kind of amount: "how much did it cost" wants money, "what
+#: percentage" a share. A count of metres answers neither (it answered "How much did the South
+#: Caucasus pipeline cost?" with "691,000 meters").
+_ASKED_UNITS = (
+    (
+        "money",
+        re.compile(
+            r"\b(?:cost\w*|price\w*|money|dollars?|manats?|invest\w*|fund\w*|lend|lent|loans?|"
+            r"budget\w*|spen[dt]\w*|qiymet\w*|pul\w*|vesait\w*|maliyye\w*|basa gel\w*|"
+            r"dollar\w*|investisiya\w*|kredit\w*|xerc\w*)\b"
+        ),
+        re.compile(r"\$|€|\b(?:dollar\w*|manat\w*|euro\w*|avro\w*|rub\w*|lira\w*|USD|AZN)\b", re.I),
+    ),
+    (
+        "percent",
+        re.compile(r"\b(?:percent\w*|per cent|faiz\w*)\b"),
+        re.compile(r"%|\bper ?cent\b|\bfaiz\w*", re.I),
+    ),
+)
+
+
+def asked_unit(question: str) -> re.Pattern[str] | None:
+    """The pattern a number's unit must match when the question asks for money or a share."""
+    folded = fold(question)
+    return next((unit for _, asks, unit in _ASKED_UNITS if asks.search(folded)), None)
+
+
+def carries(sentence: str, cand: Candidate, unit: re.Pattern[str]) -> bool:
+    """Whether the number carries the asked unit ("$4 billion", "4 milyard dollar", "20%")."""
+    return bool(unit.search(sentence[max(0, cand.start - 2) : cand.end]))

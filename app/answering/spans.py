@@ -246,7 +246,9 @@ def _candidates(
         return quantities.dates(sentence, lang)
     if kind is AnswerType.NUMBER:
         pairs = quantities.number_pairs(sentence, lang) if _AND_ASKED.search(question) else ()
-        return _chain(iter(pairs), quantities.numbers(sentence, lang))
+        found = _chain(iter(pairs), quantities.numbers(sentence, lang))
+        unit = quantities.asked_unit(question)
+        return (c for c in found if unit is None or quantities.carries(sentence, c, unit))
     if kind is AnswerType.PERSON:  # a name, or an office that stands for one ("the President
         # of Armenia" answers "with whom did he negotiate?")
         return _chain(finders.names(sentence, lang, person=True), finders.offices(sentence))
