@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -48,7 +48,7 @@ class OffTopicGate:
         z = self.bias + sum(
             w * (values[n] - self.means[n]) / self.scales[n] for n, w in self.weights.items()
         )
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return _sigmoid(z)
 
     def as_json(self) -> dict:
         return {
@@ -64,13 +64,7 @@ class OffTopicGate:
         names = list(doc["weights"])
         if set(names) - set(NAMES):
             raise ValueError("the off-topic gate names unknown signals")
-        return cls(
-            weights={n: float(doc["weights"][n]) for n in names},
-            means={n: float(doc["means"][n]) for n in names},
-            scales={n: float(doc["scales"][n]) or 1.0 for n in names},
-            bias=float(doc["bias"]),
-            threshold=float(doc["threshold"]),
-        )
+        return cls(**_linear(doc, names))
 
 
 @dataclass(frozen=True)
@@ -103,8 +97,7 @@ class AnswerabilityModel:
         }
 
     def confidence(self, values: Mapping[str, float]) -> float:
-        z = self.bias + sum(self.contributions(values).values())
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return _sigmoid(self.bias + sum(self.contributions(values).values()))
 
     def vetoed(self, values: Mapping[str, float]) -> str | None:
         """The signal that settles "abstain" alone, if any. Besides the fitted vetoes, one rule
@@ -156,13 +149,8 @@ class AnswerabilityModel:
         try:
             if doc["version"] != FORMAT_VERSION or set(doc["features"]) != set(NAMES):
                 raise ValueError("written for other signals; refit it")
-            names = doc["features"]
             return cls(
-                weights={n: float(doc["weights"][n]) for n in names},
-                means={n: float(doc["means"][n]) for n in names},
-                scales={n: float(doc["scales"][n]) or 1.0 for n in names},
-                bias=float(doc["bias"]),
-                threshold=float(doc["threshold"]),
+                **_linear(doc, doc["features"]),
                 vetoes=_vetoes(doc.get("vetoes", {})),
                 off_topic=_gate(doc.get("off_topic")),
                 thresholds={k: float(v) for k, v in doc.get("thresholds", {}).items()},
@@ -179,6 +167,21 @@ class AnswerabilityModel:
         except (OSError, ValueError) as exc:
             raise MenbeError(f"answerability model {path} cannot be read: {exc}") from exc
         return cls.from_json(doc, str(path))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _linear(doc: Mapping, names: Sequence[str]) -> dict:
+    """The fields of a standardised logistic regression, read from its JSON."""
+    return {
+        "weights": {n: float(doc["weights"][n]) for n in names},
+        "means": {n: float(doc["means"][n]) for n in names},
+        "scales": {n: float(doc["scales"][n]) or 1.0 for n in names},
+        "bias": float(doc["bias"]),
+        "threshold": float(doc["threshold"]),
+    }
 
 
 def _gate(doc: Mapping | None) -> OffTopicGate | None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from app.answering.quantities import AZ_VERB, MONTHS_AZ, MONTHS_EN, Candidate, in_reference
 from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold
 
+# Proper-name tokens: capitalised words, initials ("L.A.", "Z."), acronyms (BTC, GUAM, MDB).
 _CAP = r"(?:[A-ZÇƏĞİÖŞÜ](?:\.[A-ZÇƏĞİÖŞÜ])*\.|[A-ZÇƏĞİÖŞÜ][\w'’-]*)"
 _NAME_RUN = re.compile(rf"{_CAP}(?:\s+{_CAP})*")
 _ACRONYM = re.compile(r"[A-ZÇƏĞİÖŞÜ]{2,}(?:-\w+)?")

@@ -80,7 +80,6 @@ _AND = re.compile(r",?\s+(?:and|və)\s+")
 _NEXT_WORD = re.compile(r" ([^\W\d_][\w'’-]*(?<!ing)(?<!ed))(?=[\s,.;:)]|$)")
 AZ_VERB = re.compile(r"\w{3,}(?:mış|miş|muş|müş|dır|dir|dur|dür|ıb|ib|ub|üb|dı|di|du|dü)$")
 _UNIT_STOP = STOPWORDS_EN | STOPWORDS_AZ
-# Proper-name tokens: capitalised words, initials ("L.A.", "Z."), acronyms (BTC, GUAM, MDB).
 
 
 #: Questions about where a period ends or starts ("When did the phase end?", "nə vaxtdan").

@@ -60,23 +60,10 @@ def fit(
     """A model from (signals, answerable) pairs; ``off_topic`` marks the rows of off-topic
     questions, for the gate that stops them first; ``langs`` the answer language of each row,
     for a threshold per language (each answers ``ANSWERED_TARGET`` of its own)."""
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.array([[values[n] for n in NAMES] for values, _ in rows], dtype=np.float64)
-    y = np.array([label for _, label in rows], dtype=int)
-    if len(set(y)) < 2:
+    labels = [label for _, label in rows]
+    if len(set(labels)) < 2:
         raise ValueError("fitting needs both answerable and unanswerable questions")
-    means, scales = x.mean(axis=0), x.std(axis=0)
-    scales[scales == 0] = 1.0
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000)
-    lr.fit((x - means) / scales, y)
-    model = AnswerabilityModel(
-        weights=dict(zip(NAMES, map(float, lr.coef_[0]), strict=True)),
-        means=dict(zip(NAMES, map(float, means), strict=True)),
-        scales=dict(zip(NAMES, map(float, scales), strict=True)),
-        bias=float(lr.intercept_[0]),
-        threshold=0.5,
-    )
+    model = AnswerabilityModel(**_logistic(rows, labels, NAMES, C), threshold=0.5)
     langs = list(langs) if langs is not None else [""] * len(rows)
     per_lang = {
         lang: _threshold(model, [r for r, lg in zip(rows, langs, strict=True) if lg == lang])
@@ -86,6 +73,29 @@ def fit(
     if off_topic is not None and any(off_topic):
         model = replace(model, off_topic=fit_off_topic(rows, off_topic))
     return replace(model, vetoes=choose_vetoes(model, rows, langs))
+
+
+def _logistic(
+    rows: Sequence[tuple[Mapping[str, float], bool]],
+    labels: Sequence[bool],
+    names: Sequence[str],
+    c: float,
+) -> dict[str, Any]:
+    """A standardised, L2-regularised, class-balanced logistic regression of ``labels`` on the
+    signals ``names``: its weights, means, scales and bias."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[values[n] for n in names] for values, _ in rows], dtype=np.float64)
+    means, scales = x.mean(axis=0), x.std(axis=0)
+    scales[scales == 0] = 1.0
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000)
+    lr.fit((x - means) / scales, np.array(labels, dtype=int))
+    return {
+        "weights": dict(zip(names, map(float, lr.coef_[0]), strict=True)),
+        "means": dict(zip(names, map(float, means), strict=True)),
+        "scales": dict(zip(names, map(float, scales), strict=True)),
+        "bias": float(lr.intercept_[0]),
+    }
 
 
 def _threshold(model: AnswerabilityModel, rows: Sequence[tuple[Mapping[str, float], bool]]):
@@ -98,22 +108,7 @@ def _threshold(model: AnswerabilityModel, rows: Sequence[tuple[Mapping[str, floa
 def fit_off_topic(
     rows: Sequence[tuple[Mapping[str, float], bool]], off_topic: Sequence[bool]
 ) -> OffTopicGate:
-    from sklearn.linear_model import LogisticRegression
-
-    names = list(OFF_TOPIC_SIGNALS)
-    x = np.array([[values[n] for n in names] for values, _ in rows], dtype=np.float64)
-    y = np.array(off_topic, dtype=int)
-    means, scales = x.mean(axis=0), x.std(axis=0)
-    scales[scales == 0] = 1.0
-    lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    lr.fit((x - means) / scales, y)
-    gate = OffTopicGate(
-        weights=dict(zip(names, map(float, lr.coef_[0]), strict=True)),
-        means=dict(zip(names, map(float, means), strict=True)),
-        scales=dict(zip(names, map(float, scales), strict=True)),
-        bias=float(lr.intercept_[0]),
-        threshold=1.0,
-    )
+    gate = OffTopicGate(**_logistic(rows, off_topic, OFF_TOPIC_SIGNALS, 1.0), threshold=1.0)
     passing = sorted(gate.probability(values) for values, label in rows if label)
     cut = max(0, int(np.ceil(OFF_TOPIC_PASS * len(passing))) - 1)
     return replace(gate, threshold=passing[cut] + 1e-9 if passing else 0.5)
