@@ -71,7 +71,9 @@ class Answerer:
         question = clean_question(question)
         resolved = resolve(question, _turn(history[-1]) if history else None)
         start = time.perf_counter()
-        result = self.retriever.search(resolved, k=k, variant=variant, lang=lang)
+        # a name the corpus only abbreviates is searched for by its acronym too
+        query = " ".join([resolved, *self._vocab.phrases.abbreviated(resolved).values()])
+        result = self.retriever.search(query, k=k, variant=variant, lang=lang)
         retrieve_ms = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
         language = lang if lang in ("en", "az") else _answer_language(question, result.detection)

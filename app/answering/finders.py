@@ -87,6 +87,20 @@ def _case_marked(sentence: str, start: int, end: int) -> Iterator[Candidate]:
             yield Candidate(start + w.start(), start + w.end(), 0.9)
 
 
+_REFERENCE = re.compile(r"\(([^()]*?),\s*(?:\d{4})[^()]*\)")
+_SURNAME = re.compile(r"[A-ZÇƏĞİÖŞÜ][\w'’-]+")
+
+
+def cited_authors(sentence: str) -> Iterator[Candidate]:
+    """The authors of a reference ("(Mamedova, Guseynov, 2003)"): the answer to "according to
+    which author" or "hansı müəllifə istinadən", and to nothing else (`names` skips them)."""
+    for m in _REFERENCE.finditer(sentence):
+        found = list(_SURNAME.finditer(sentence, m.start(1), m.end(1)))
+        if found:
+            end, several = found[-1].end(), len(found) > 1
+            yield Candidate(found[0].start(), end, 1.0, is_list=several, verbatim=True)
+
+
 def name_lists(sentence: str, lang: str) -> Iterator[Candidate]:
     """ "Georgia, Azerbaijan and Turkey": the answer to "which three states"."""
     for m in _NAME_LIST.finditer(sentence):

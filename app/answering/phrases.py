@@ -7,6 +7,10 @@ is one thing, so it must occur as a phrase (each word as typed, or with a plural
 ending). Titles ("President", "Prime Minister") are not part of a name: "President Aliyev" is
 checked as "Aliyev". Azerbaijani is left out: its adjacent capitalised words are often separate
 names ("Gürcüstan Əliyevin enerji strategiyasında"), and its case endings move inside runs.
+
+The reverse also happens: the question spells out a name the corpus only abbreviates
+("Commonwealth of Independent States" for "CIS", "Müstəqil Dövlətlər Birliyi" for "MDB"). Such a
+name is known, and the acronym joins the search, in either language.
 """
 
 from __future__ import annotations
@@ -24,21 +28,36 @@ _TITLES = frozenset(
 _WORDS = re.compile(r"[^\W_]+")
 _GAP = r"[\s\-–—'’.]+"
 _ENDING = r"(?:s|es|'s|’s)?"
+_ACRONYM = re.compile(r"\b[A-ZÇƏĞİÖŞÜ]{2,}\b")
 
 
 class PhraseIndex:
     """The corpus' text (every language version), folded, to look multi-word names up in."""
 
     def __init__(self, texts: Iterable[str]) -> None:
+        texts = list(texts)
         self._text = " \n ".join(fold(t) for t in texts)
+        self._acronyms = frozenset(m.group(0) for t in texts for m in _ACRONYM.finditer(t))
         self._seen: dict[str, bool] = {}
+
+    def abbreviated(self, question: str) -> dict[str, str]:
+        """The question's names that the corpus writes only as their initials, with the acronym
+        it uses: {"Commonwealth of Independent States": "CIS"}."""
+        found = {}
+        for run in titled_runs(question):
+            words = [w for w in run.split() if not _function_word(w)]
+            initials = "".join(w[0] for w in words)
+            if len(words) >= 2 and initials in self._acronyms:
+                found[run] = initials
+        return found
 
     def unknown_names(self, question: str, lang: str) -> tuple[str, ...]:
         """The question's English names of two or more words that the corpus never uses, as typed
         ("Council of Europe")."""
         if lang != "en":
             return ()
-        return tuple(name for name in _names(question) if not self._known(name))
+        short = " ".join(self.abbreviated(question))
+        return tuple(n for n in _names(question) if n not in short and not self._known(n))
 
     def _known(self, name: str) -> bool:
         if name not in self._seen:

@@ -27,7 +27,9 @@ _NAMED_HEADS = (
     r"agreements?|treaty|treaties|declarations?|documents?|organi[sz]ations?|projects?|"
     r"pipelines?|programm?e?s?|contracts?|commissions?|corridors?|conferences?|countr(?:y|ies)|"
     r"fields?|routes?|cit(?:y|ies)|states?|republics?|groups?|periods?|phases?|stages?|"
-    r"names?|concepts?|ideas?|wars?|conflicts?|bod(?:y|ies)|ideya\w*|"
+    r"names?|concepts?|ideas?|wars?|conflicts?|bod(?:y|ies)|ideya\w*|deals?|accords?|pacts?|"
+    r"protocols?|committees?|reports?|orders?|decrees?|companies|company|protokol\w*|"
+    r"komite\w*|ferman\w*|serencam\w*|hesabat\w*|qrup\w*|"
     r"agenc(?:y|ies)|institutions?|services?|newspapers?|keywords?|principles?|"
     r"offices?|posts?|positions?|titles?|vezife\w*|unions?|alliances?|blocs?|birliy\w*|"
     r"birlik\w*|ittifaq\w*|disputes?|mubahise\w*|munaqise\w*|mekan\w*|"
@@ -40,8 +42,11 @@ _NAMED_HEADS = (
 _PERSON_HEADS = (
     r"presidents?|leaders?|ministers?|officials?|diplomats?|politicians?|heads? of state|"
     r"prezident\w*|lider\w*|nazir\w*|rehber\w*|siyasetci\w*|diplomat\w*|"
-    r"dovlet basci\w*|basci\w*"
+    r"dovlet basci\w*|basci\w*|authors?|scholars?|researchers?|writers?|muellif\w*|"
+    r"tedqiqatci\w*|sources?|menbe\w*"
 )
+#: "Which country did he visit": a place, not a named thing ("Turkish Prime Minister …").
+_PLACE_HEADS = r"countr(?:y|ies)|cit(?:y|ies)|towns?|capitals?|olke\w*|seher\w*|paytaxt\w*"
 _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -52,13 +57,15 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"what dates|which dates|since when|"
             r"what decade|which decade|"
             r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr|vaxt)\w*|"
-            r"necenci il\w*)\b",
+            r"necenci il\w*|(?:ayin |\w+in )?necesi\w*|at what (?:point|time|stage)|"
+            r"on what day|which day)\b",
         ),
         (
             AnswerType.NUMBER,
             r"\b(how many|how much|how long|how far|how big|what percentage|what share|"
             r"what proportion|what number|what part|which part|ne qeder\w*|nece faiz\w*|"
-            r"hansi hisse\w*)\b",
+            r"hansi hisse\w*|(?:what|which) (?:is|was|were) the (?:\w+ )?"
+            r"(?:length|size|number|amount|share|percentage|proportion|distance|capacity))\b",
         ),
         (AnswerType.PERSON, r"\b(who|whom|whose|kim(?!i\b)\w*)\b"),
         (AnswerType.PERSON, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PERSON_HEADS})\b"),
@@ -67,8 +74,13 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"\b(where|in which city|which city|what city|hara|harada|haraya|haradan|"
             r"hansi seher\w*)\b",
         ),
+        (AnswerType.PLACE, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PLACE_HEADS})\b"),
         (AnswerType.NAMED, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_NAMED_HEADS})\b"),
-        (AnswerType.NAMED, r"\b(what was|what is|what were) (?:the )?name\b|\badi (?:ne|nedir)\b"),
+        (
+            AnswerType.NAMED,
+            r"\b(what was|what is|what were) (?:the )?(?:\w+ )?(?:name|title)\b|"
+            r"\badi (?:ne|nedir)\b|^(name) (?:the|a|an|one)\b",
+        ),
         (
             AnswerType.NAMED,
             r"\b(what (?:do|does|did) [\w ]{1,40} call|what is [\w ]{1,40} called|"
@@ -153,6 +165,17 @@ def counted_noun(question: str) -> set[str]:
     return set(tokens(word, "en")) | set(tokens(word, "az"))
 
 
+_AUTHOR = re.compile(
+    r"\b(?:authors?|scholars?|researchers?|sources?|muellif\w*|tedqiqatci\w*|menbe\w*|"
+    r"according to whom|whose (?:work|study|book|article)|kimlerin eser\w*|kimin eser\w*)\b"
+)
+
+
+def asks_author(question: str) -> bool:
+    """ "According to which author …", "hansı müəllifə istinadən …": the answer is the reference."""
+    return bool(_AUTHOR.search(fold(question)))
+
+
 _WHO_PLURAL = re.compile(r"\bkimler\w*")  # "kimlərin dəvəti ilə": at whose (several) invitation
 
 
@@ -184,8 +207,15 @@ def _head(question: str) -> tuple[set[str], str] | None:
     if not match:
         return None
     words = match.group(1).split()
+    # "which gas field", "which transport agreement": the noun that names a kind is the head
+    for i, word in enumerate(words):
+        if _KIND_NOUN.fullmatch(fold(word)) and i > 0:
+            return {w.lower() for w in words[:i]}, word
     for i, word in enumerate(words):
         adjective = word[0].isupper() or fold(word) in _AZ_NATIONALITIES
         if word.lower() not in _COUNT_WORDS and not adjective:
             return {w.lower() for w in words[:i]}, word
     return None
+
+
+_KIND_NOUN = re.compile(rf"(?:{_NAMED_HEADS}|{_PERSON_HEADS})")

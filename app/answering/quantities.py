@@ -40,6 +40,8 @@ _DATES = {
         re.compile(p, re.IGNORECASE)
         for p in (
             rf"\b\d{{1,2}}(?:-\d{{1,2}})? (?:{MONTHS_AZ}) {_YEAR}{_ORD} il",
+            # "1994-cü il fevralın 4-dən 11-dək", "martın 24-də": the day after the month
+            rf"\b(?:{_YEAR}{_ORD} il )?(?:{MONTHS_AZ})\w* \d{{1,2}}-\w+(?: \d{{1,2}}-\w+)?",
             rf"\b{_YEAR}{_ORD} ilin (?:{MONTHS_AZ}|sonlar|əvvəllər|ortalar|yaz|payız|qış|"
             rf"(?:birinci|ikinci) yarı)\w*",
             rf"\b{_YEAR}[-–]{_YEAR}{_ORD} illər",
@@ -104,6 +106,7 @@ class Candidate:
     #: compatriots"): the unit may repeat the question's words ("how many refugees"), the
     #: number may not.
     core_end: int | None = None
+    verbatim: bool = False  # no case ending to cut: "Məmmədzadə" in a reference is the name
 
 
 def dates(sentence: str, lang: str) -> Iterator[Candidate]:

@@ -151,7 +151,12 @@ def gather(
     """``extra``: paragraphs the answer brings besides the chosen one (the items of a list)."""
     words = question_words(question)
     evidence_hits = [picked[0].hit, *extra] if picked else []
-    content = [(w, name) for w, name in words if tokens(w, lang)]
+    # a name the corpus only abbreviates ("Commonwealth of Independent States") stands as its
+    # acronym ("CIS")
+    abbreviated = vocab.phrases.abbreviated(question)
+    spelled = {w for run in abbreviated for w in run.split()}
+    content = [(w, name) for w, name in words if tokens(w, lang) and w not in spelled]
+    content += [(acronym, True) for acronym in abbreviated.values()]
     best = picked[0] if picked else None
     paragraph_terms = set().union(*(_paragraph_terms(h) for h in evidence_hits)) if best else set()
     weights = {w: _word_idf(w, lang, vocab) for w, _ in content}

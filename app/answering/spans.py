@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from app.answering import endings, finders, quantities
-from app.answering.qtype import AnswerType, counted_noun, head_noun, is_plural
+from app.answering.qtype import AnswerType, asks_author, counted_noun, head_noun, is_plural
 from app.answering.quantities import Candidate
 from app.textnorm import fold, tokens
 
@@ -138,14 +138,15 @@ def _score(
     weight: Callable[[str], float] | None,
 ) -> tuple[float, str] | None:
     """(score, span) of one candidate, or None when the question already says it."""
-    span = endings.trim(sentence[cand.start : cand.end], lang)
+    span = sentence[cand.start : cand.end]
+    span = span if cand.verbatim else endings.trim(span, lang)
     core = span if cand.core_end is None else sentence[cand.start : cand.core_end]
     share = _asked_share(core, set(asked.said))
     if share >= 1.0 or fold(core) in asked.folded:  # the question's own phrase is no answer
         return None
     if kind is AnswerType.PERSON and _surname_asked(span, set(asked.terms)):
         return None
-    if kind is AnswerType.PLACE and finders.has_title(core):
+    if kind is AnswerType.PLACE and (finders.has_title(core) or _demonym(sentence, cand, lang)):
         return None
     score = cand.prior + _proximity(sentence, cand, lang, asked.weigh) - 1.5 * share
     score -= (0.0 if asked.plural else LATER_SENTENCE) * order
@@ -212,6 +213,21 @@ def _located(
     return text, chosen[0][0], min(f[1] for f in chosen)
 
 
+_DEMONYM = re.compile(r"[A-Z]\w+(?:ani|ian|ish|ese|ean)")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+
+
+def _demonym(sentence: str, cand: Candidate, lang: str) -> bool:
+    """ "the Azerbaijani part of the Caspian Sea": an adjective before a common noun is no
+    place ("Where is Shah Deniz?" is answered by "Caspian Sea")."""
+    word = sentence[cand.start : cand.end]
+    return (
+        lang == "en"
+        and bool(_DEMONYM.fullmatch(word))
+        and bool(_LOWER_NEXT.match(sentence, cand.end))
+    )
+
+
 def _not_a_city(span: str) -> bool:
     folded = fold(span)
     return folded.startswith(_NOT_CITIES) or bool(_NOT_CITY_WORD.search(folded))
@@ -249,6 +265,8 @@ def _candidates(
         found = _chain(iter(pairs), quantities.numbers(sentence, lang))
         unit = quantities.asked_unit(question)
         return (c for c in found if unit is None or quantities.carries(sentence, c, unit))
+    if kind is AnswerType.PERSON and asks_author(question):
+        return finders.cited_authors(sentence)
     if kind is AnswerType.PERSON:  # a name, or an office that stands for one ("the President
         # of Armenia" answers "with whom did he negotiate?")
         return _chain(finders.names(sentence, lang, person=True), finders.offices(sentence))
