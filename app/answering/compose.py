@@ -86,7 +86,7 @@ class Answerer:
 
     def _answer(self, question: str, resolved: str, lang: str, hits: tuple[Hit, ...]) -> Answer:
         kind = answer_type(resolved)
-        picked = select(resolved, hits, lang, kind)
+        picked = select(resolved, hits, lang, kind, self.retriever.corpus)
         extra = list_items(self.retriever.corpus, picked[0], lang) if picked else []
         evidence = gather(resolved, lang, kind, hits, picked, self._vocab, extra)
         decision = self.model.decide(evidence, lang)

@@ -67,6 +67,13 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"hansi hisse\w*|(?:what|which) (?:is|was|were) the (?:\w+ )?"
             r"(?:length|size|number|amount|share|percentage|proportion|distance|capacity))\b",
         ),
+        # "whose influence", "whose programme": a country or an organisation, not a person
+        (
+            AnswerType.NAMED,
+            r"\b(whose) (?:\w+ ){0,2}?(?:influence|sway|side|interests?|support|pressure|"
+            r"control|dominance|programm?e|project|initiative|policy|territory)\b|"
+            r"\b(kimin) (?:tesir\w*|nufuz\w*|terefin\w*|maraq\w*|layihe\w*|proqram\w*)",
+        ),
         (AnswerType.PERSON, r"\b(who|whom|whose|kim(?!i\b)\w*)\b"),
         (AnswerType.PERSON, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PERSON_HEADS})\b"),
         (

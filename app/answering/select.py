@@ -67,14 +67,21 @@ def score_sentences(question: str, hits: Sequence[Hit], lang: str, kind: AnswerT
     return scored
 
 
-def select(question: str, hits: Sequence[Hit], lang: str, kind: AnswerType | None) -> list[Pick]:
-    """The best sentence, possibly swapped for a typed neighbour, and close runners-up."""
+def select(
+    question: str,
+    hits: Sequence[Hit],
+    lang: str,
+    kind: AnswerType | None,
+    corpus: Corpus | None = None,
+) -> list[Pick]:
+    """The best sentence, possibly swapped for a typed neighbour, and close runners-up.
+    ``corpus`` gives the paragraph order, so a neighbour may open the next paragraph."""
     scored = score_sentences(question, hits, lang, kind)
     if not scored:
         return []
     best = _typed_best(scored, lang, kind)
     picked = [best]
-    typed = _typed_neighbour(scored, best, lang, kind)
+    typed = _typed_neighbour(scored, best, lang, kind, corpus)
     if typed is not None:
         picked.append(typed)
     for pick in scored:
@@ -84,6 +91,14 @@ def select(question: str, hits: Sequence[Hit], lang: str, kind: AnswerType | Non
         margin = NEIGHBOUR_WITHIN if neighbour else KEEP_WITHIN
         if pick.score >= best.score - margin:
             picked.append(pick)
+    if typed is None and len(picked) > 1 and not any(_holds(p, lang, kind) for p in picked):
+        # the fact may sit next to another sentence of the best paragraph shown with it: it
+        # takes the place of the last one when the answer is full
+        same = [p for p in picked[1:] if p.hit is best.hit]
+        late = (_typed_neighbour(scored, p, lang, kind, corpus, best) for p in same)
+        found = next((t for t in late if t is not None and t not in picked), None)
+        if found is not None:
+            picked = [*picked[: MAX_SENTENCES - 1], found]
     return picked
 
 
@@ -100,20 +115,46 @@ def _typed_best(scored: list[Pick], lang: str, kind: AnswerType | None) -> Pick:
 
 
 def _typed_neighbour(
-    scored: list[Pick], best: Pick, lang: str, kind: AnswerType | None
+    scored: list[Pick],
+    best: Pick,
+    lang: str,
+    kind: AnswerType | None,
+    corpus: Corpus | None,
+    top: Pick | None = None,
 ) -> Pick | None:
     """When the best sentence lacks the asked kind of fact and the sentence next to it has it
     ("…a document reflecting every aspect of the relations." / "It was signed on January 1,
-    2001."), the neighbour joins it, within a wider margin than other runners-up."""
+    2001."), the neighbour joins it, within a wider margin than other runners-up (counted
+    from ``top``, the best sentence of all, when ``best`` is a runner-up). A page
+    break may cut a paragraph, so the first sentence of the next one is a neighbour too
+    ("…his first official visit to Georgia." / "During the visit, … signed 22 treaties")."""
     if kind is None or _holds(best, lang, kind):
         return None
+    top = top or best  # the margin counts from the best sentence of all
     for pick in scored:
-        if best.score - pick.score > TYPED_NEIGHBOUR_WITHIN:
+        if top.score - pick.score > TYPED_NEIGHBOUR_WITHIN:
             break
         near = pick.hit is best.hit and abs(pick.index - best.index) == 1
-        if near and _holds(pick, lang, kind):
+        if (near or _continues(corpus, best, pick, lang)) and _holds(pick, lang, kind):
             return pick
     return None
+
+
+def _continues(corpus: Corpus | None, best: Pick, pick: Pick, lang: str) -> bool:
+    """``pick`` opens the paragraph after the one ``best`` ends, in the same section."""
+    if corpus is None or pick.index != 0 or pick.hit.doc_id != best.hit.doc_id:
+        return False
+    ending = version_of(best.hit, lang)
+    if best.index != len(ending.sentences) - 1:
+        return False
+    order = corpus.document(ending.doc_id).in_language(ending.lang)
+    at = next((i for i, p in enumerate(order) if p.pid == ending.pid), None)
+    following = order[at + 1] if at is not None and at + 1 < len(order) else None
+    return (
+        following is not None
+        and following.pid == pick.hit.pid
+        and (following.section == ending.section)
+    )
 
 
 def _holds(pick: Pick, lang: str, kind: AnswerType) -> bool:
