@@ -299,3 +299,32 @@ def test_no_follow_up_rewrite_after_an_abstention(answerer: Answerer) -> None:
     assert follow.resolved_question == "Bakıda hava necədir?"
     elliptical = answerer.ask("Bəs Gürcüstanla?", history=[first])
     assert elliptical.resolved_question == "Bəs Gürcüstanla?"  # other language: left alone
+
+
+def test_the_answer_may_open_the_next_paragraph(answerer: Answerer) -> None:
+    """The best sentence ends a paragraph ("…his first official visit to Georgia") and the count
+    opens the next one ("During the visit, … 22 treaties"): that sentence joins and is cited."""
+    answer = answerer.ask(
+        "How many treaties and trade agreements did the two sides sign during Aliyev's first "
+        "official visit to Georgia?"
+    )
+    assert answer.answered and "22" in answer.short_answer
+    check_citations(answer)
+    cited = [c for c in answer.citations if "22 treaties" in c.text]
+    assert cited and f"[{cited[0].n}]" in answer.text.split(".", 1)[0] + "."
+
+
+def test_a_spelled_out_name_is_searched_by_the_corpus_acronym(answerer: Answerer) -> None:
+    """The corpus writes "MDB" (CIS); the question spells it out and is still answered from it."""
+    answer = answerer.ask("Azərbaycan Müstəqil Dövlətlər Birliyinə nə vaxt daxil oldu?")
+    assert answer.answered, answer.abstain_reason
+    assert "Sentyabr" in answer.short_answer or "sentyabr" in answer.short_answer
+    assert any("MDB" in c.text for c in answer.citations)
+    english = answerer.ask("Why did joining the Commonwealth of Independent States matter?")
+    assert "Commonwealth" not in (english.abstain_reason or "")
+
+
+def test_a_year_the_question_names_finds_its_paragraph(answerer: Answerer) -> None:
+    answer = answerer.ask("Where did Heydar Aliyev go in June-July 1994?")
+    assert answer.answered and answer.short_answer == "Iran"
+    assert "June-July 1994" in answer.citations[0].text

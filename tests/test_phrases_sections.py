@@ -65,3 +65,43 @@ def test_lift_moves_the_named_sections_paragraphs_up_by_one_first_place() -> Non
     assert [key[1] for key, _ in lifted] == ["p43", "p20", "p01"]
     assert lifted[0][1] == 0.025 + LIFT
     assert lift(scored, "What happened in 1994?", versions) == scored
+
+
+def test_a_spelled_out_name_the_corpus_abbreviates_is_known() -> None:
+    index = PhraseIndex(["In September, our country joined the CIS.", "Ölkəmiz MDB-yə daxil oldu."])
+    question = "When did Azerbaijan join the Commonwealth of Independent States?"
+    assert index.abbreviated(question) == {"Commonwealth of Independent States": "CIS"}
+    assert index.unknown_names(question, "en") == ()
+    assert index.abbreviated("Azərbaycan Müstəqil Dövlətlər Birliyinə nə vaxt daxil oldu?") == {
+        "Müstəqil Dövlətlər Birliyinə": "MDB"
+    }
+    # initials the corpus never uses are no acronym of it; one word is no spelled-out name
+    assert index.abbreviated("When did Azerbaijan join the Council of Europe?") == {}
+    assert index.abbreviated("What did Commonwealth decide?") == {}
+
+
+class _V:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def test_paragraphs_holding_the_asked_numbers_are_lifted_by_their_share() -> None:
+    from app import asked_numbers
+
+    texts = {
+        "p10": "Aliyev visited Georgia in March 1996.",
+        "p20": "In June-July 1994 Heydar Aliyev went to Iran; 64 documents were signed.",
+        "p30": "Relations with Iran were marked by caution.",
+    }
+    scored = [(("d", "p10"), 0.033), (("d", "p30"), 0.032), (("d", "p20"), 0.030)]
+
+    def versions(doc_id: str, pid: str):
+        return {"en": _V(texts[pid])}
+
+    lifted = asked_numbers.lift(scored, "Where did Aliyev travel in June-July 1994?", versions)
+    assert [key[1] for key, _ in lifted] == ["p20", "p10", "p30"]
+    assert lifted[0][1] == 0.030 + asked_numbers.LIFT
+    # two numbers asked, one held: half the lift
+    half = asked_numbers.lift(scored, "What was signed in 1994 and in 1996?", versions)
+    assert dict(half)[("d", "p10")] == 0.033 + asked_numbers.LIFT / 2
+    assert asked_numbers.lift(scored, "Where did Aliyev travel?", versions) == scored

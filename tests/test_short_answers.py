@@ -138,10 +138,16 @@ CONTRACT_AZ = (
             "Rusiya və İranın",  # the genitive stays: cutting "-nın" would leave "İra"
         ),
         (
-            "Whose influence did Aliyev want to escape?",
+            "At whose invitation did Aliyev go?",
             "During Heydar Aliyev’s period, Azerbaijan’s relations were marked by pragmatism.",
             "en",
             "",  # the person the question names (by surname) is not the one it asks for
+        ),
+        (
+            "Whose influence did Aliyev want to escape?",
+            "Aliyev sought to keep the country free of the influence of Russia and Iran.",
+            "en",
+            "Russia",  # "whose influence": a country, though no person
         ),
         ("Why was the pipeline built?", CONTRACT_EN, "en", ""),  # not a factoid question
     ],
@@ -498,6 +504,83 @@ def test_a_person_or_a_sea_is_no_city() -> None:
     ],
 )
 def test_a_number_must_carry_the_asked_unit(
+    question: str, sentence: str, lang: str, expected: str
+) -> None:
+    assert short_answer(answer_type(question), [(sentence, lang)], question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("At what point did Aliyev go to Moscow?", AnswerType.DATE),
+        ("Səfər fevralın neçəsində başladı?", AnswerType.DATE),  # which day of the month
+        ("What is the overall length of the pipeline in metres?", AnswerType.NUMBER),
+        ("Name the agreement signed in Moscow in 1997.", AnswerType.NAMED),
+        ("What is the full title of the Tbilisi Declaration?", AnswerType.NAMED),
+        ("Which committee did Rocklin chair?", AnswerType.NAMED),
+        ("Which country did Aliyev visit in March 1992?", AnswerType.PLACE),
+        ("Hansı ölkəyə səfər etdi?", AnswerType.PLACE),
+        ("According to which author did Armenia sign the ceasefire?", AnswerType.PERSON),
+        ("Bu məlumat hansı müəllifə istinadən verilir?", AnswerType.PERSON),
+        ("Whose influence did Baku and Tbilisi want to limit?", AnswerType.NAMED),
+        ("At whose invitation did Aliyev visit Turkey?", AnswerType.PERSON),
+    ],
+)
+def test_question_forms_of_the_second_dev_round(question: str, kind: AnswerType) -> None:
+    assert answer_type(question) == kind
+
+
+def test_the_head_is_the_noun_that_names_a_kind() -> None:
+    assert head_noun("Which gas field did the order concern?") == "field"
+    assert head_noun("Which transport agreement was adopted?") == "agreement"
+    assert head_noun("Which project was it?") == "project"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "lang", "expected"),
+    [
+        (
+            "Which author is the figure on Armenians abroad taken from?",
+            "Even the number of Armenians living in Armenia is three times less than the number "
+            "of those living abroad (Məmmədzadə, 2023, p. 126).",
+            "en",
+            "Məmmədzadə",  # a reference's author keeps its "-də": it is no locative
+        ),
+        (
+            "Bu barədə məlumat hansı müəlliflərə istinadən verilib?",
+            "Səfər zamanı 22 müqavilə və ticarət sazişi imzalanmışdır (Mamedova, Guseynov, 2003).",
+            "az",
+            "Mamedova, Guseynov",
+        ),
+        (
+            "Where is the Shah Deniz gas field located?",
+            "The Shah Deniz gas field in the Azerbaijani part of the Caspian Sea was created.",
+            "en",
+            "Caspian Sea",  # "Azerbaijani" qualifies "part": no place
+        ),
+        (
+            "Which gas field did the August 1999 order concern?",
+            "On August 17, 1999, the President of the Republic of Azerbaijan issued an Order on "
+            "the export of gas from the Shah Deniz field to Europe.",
+            "en",
+            "Shah Deniz field",
+        ),
+        (
+            "Türkiyə ilə saziş martın neçəsində qəbul edildi?",
+            "Bu səfər zamanı 24 martda əməkdaşlıq haqqında saziş qəbul edildi.",
+            "az",
+            "24 mart",
+        ),
+        (
+            "İlk rəsmi səfər 1994-cü il fevralın neçəsində başlamışdı?",
+            "Heydər Əliyevin 1994-cü il fevralın 4-dən 11-dək davam edən Türkiyəyə ilk rəsmi "
+            "səfəri yeni təkan oldu.",
+            "az",
+            "1994-cü il fevralın 4-dən 11",  # the range, its last ending cut
+        ),
+    ],
+)
+def test_authors_places_heads_and_days(
     question: str, sentence: str, lang: str, expected: str
 ) -> None:
     assert short_answer(answer_type(question), [(sentence, lang)], question) == expected

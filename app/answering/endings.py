@@ -34,5 +34,7 @@ def _cut_ending(word: str) -> str:
     for ending in _AZ_ENDINGS:
         stem = word[: len(word) - len(ending)]
         if word.endswith(ending) and len(stem) >= 3:
-            return stem + word[len(stem)] if ending in ("aya", "əyə") else stem  # "Rusiyaya"
+            if ending in ("aya", "əyə"):
+                return stem + word[len(stem)]  # "Rusiyaya"
+            return stem.removesuffix("-")  # "11-dək": the day, not "11-"
     return word

@@ -45,10 +45,14 @@ class PhraseIndex:
         it uses: {"Commonwealth of Independent States": "CIS"}."""
         found = {}
         for run in titled_runs(question):
-            words = [w for w in run.split() if not _function_word(w)]
-            initials = "".join(w[0] for w in words)
-            if len(words) >= 2 and initials in self._acronyms:
-                found[run] = initials
+            words = run.split()
+            # the name may be part of a longer run: "Azərbaycan Müstəqil Dövlətlər Birliyinə"
+            parts = (words[i:j] for i in range(len(words)) for j in range(len(words), i + 1, -1))
+            for part in parts:
+                initials = "".join(w[0] for w in part if not _function_word(w))
+                if len(initials) >= 2 and initials in self._acronyms:
+                    found[" ".join(part)] = initials
+                    break
         return found
 
     def unknown_names(self, question: str, lang: str) -> tuple[str, ...]:

@@ -34,6 +34,10 @@ _DATES = {
             rf"\b(?:{MONTHS_EN}) \d{{1,2}}\b",
             rf"\b{_YEAR}s?\b",
             r"\bthe \d0s\b",
+            # a month alone ("In September, our country joined the CIS"), after a preposition
+            # so that the verb "may" is none
+            rf"(?:(?<=\b[Ii]n )|(?<=\bby )|(?<=\bsince )|(?<=\buntil )|(?<=\bfrom ))"
+            rf"(?:{MONTHS_EN})\b",
         )
     ),
     "az": tuple(
@@ -49,6 +53,7 @@ _DATES = {
             rf"\b\d{{1,2}} (?:{MONTHS_AZ})\w*",
             rf"\b{_YEAR}\b",
             r"\b\d0-(?:cı|ci|cu|cü) illər",
+            rf"\b(?:{MONTHS_AZ}) ay\w*",  # "Sentyabr ayında ölkəmiz MDB-yə daxil oldu"
         )
     ),
 }
@@ -110,12 +115,14 @@ class Candidate:
 
 
 def dates(sentence: str, lang: str) -> Iterator[Candidate]:
-    """Longest, most specific shapes first; a span inside an earlier one is not repeated."""
+    """Longest, most specific shapes first; a span overlapping an earlier one is not repeated
+    ("1993-cü ilin may" holds the month of "may ayında")."""
     taken: list[tuple[int, int]] = []
     patterns = _DATES.get(lang, _DATES["en"])
     for rank, pattern in enumerate(patterns):
         for m in pattern.finditer(sentence):
-            if in_reference(sentence, m.start()) or _inside(taken, m.start(), m.end()):
+            overlaps = any(a < m.end() and m.start() < b for a, b in taken)
+            if in_reference(sentence, m.start()) or overlaps:
                 continue
             taken.append((m.start(), m.end()))
             yield Candidate(m.start(), m.end(), -0.05 * rank)
