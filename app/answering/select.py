@@ -29,6 +29,12 @@ TYPED_NEIGHBOUR_WITHIN = 0.15  # else a typed sentence next to it joins it withi
 CANDIDATE_PARAGRAPHS = 3
 MAX_LIST_ITEMS = 6
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[•\-–])\s+")
+#: "This fact …", "because of this.", "Such a policy …", "Bu fakt …", "Buna görə …": the
+#: sentence leans on the one before it.
+_ANAPHORIC = re.compile(
+    r"^(?:This|These|Such|Bu|Buna|Bunun|Belə|Həmin)\b|\b(?:because of this|of this|bu səbəbdən|"
+    r"buna görə)\W*$"
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,21 @@ def select(
         found = next((t for t in late if t is not None and t not in picked), None)
         if found is not None:
             picked = [*picked[: MAX_SENTENCES - 1], found]
-    return picked
+    return _with_antecedent(picked, scored, lang)
+
+
+def _with_antecedent(picked: list[Pick], scored: list[Pick], lang: str) -> list[Pick]:
+    """A best sentence that points back ("The great powers are more interested in the region
+    just because of this.", "Bu fakt …") is read with the sentence before it, which says what
+    "this" is; it takes the place of the last runner-up when the answer is full."""
+    best = picked[0]
+    version = version_of(best.hit, lang)
+    if best.index == 0 or not _ANAPHORIC.search(version.sentences[best.index].text):
+        return picked
+    before = next((p for p in scored if p.hit is best.hit and p.index == best.index - 1), None)
+    if before is None or any(p is before for p in picked):
+        return picked
+    return [best, before, *picked[1 : MAX_SENTENCES - 1]]
 
 
 def _typed_best(scored: list[Pick], lang: str, kind: AnswerType | None) -> Pick:
