@@ -28,6 +28,15 @@ def asked_numbers(question: str) -> frozenset[str]:
     return frozenset(t for t in tokens(question, None) if t[:1].isdigit())
 
 
+def spellings(term: str) -> frozenset[str]:
+    """A decade in each of its spellings: "90" ("90-cı illər") is "1990" ("the 1990s")."""
+    if len(term) == 2 and term.endswith("0") and term.isdigit():
+        return frozenset({term, "19" + term})
+    if len(term) == 4 and term.startswith("19") and term.endswith("0"):
+        return frozenset({term, term[2:]})
+    return frozenset({term})
+
+
 @lru_cache(maxsize=8192)
 def _terms(text: str) -> frozenset[str]:
     return frozenset(tokens(text, None))
@@ -45,6 +54,6 @@ def lift(
 
     def share(key: tuple[str, str]) -> float:
         held = frozenset().union(*(_terms(p.text) for p in versions(*key).values()))
-        return len(asked & held) / len(asked)
+        return sum(bool(spellings(t) & held) for t in asked) / len(asked)
 
     return sorted(((key, s + LIFT * share(key)) for key, s in scored), key=lambda x: -x[1])

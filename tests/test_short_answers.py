@@ -578,6 +578,34 @@ def test_the_head_is_the_noun_that_names_a_kind() -> None:
             "az",
             "1994-cü il fevralın 4-dən 11",  # the range, its last ending cut
         ),
+        (
+            "Which transport agreement was adopted at the 1998 Baku conference?",
+            "At the meeting held in Baku on September 7-8, 1998, the Multilateral Basic Agreement "
+            "on International Transport and the Baku Declaration were adopted.",
+            "en",
+            "Multilateral Basic Agreement on International Transport",  # what it is on, too
+        ),
+        (
+            "Which sea-related question was discussed in Moscow in 1997?",
+            "Political relations, the status of the Caspian Sea, and the illegal arms transfer "
+            "from Russia to Armenia were discussed.",
+            "en",
+            "Caspian Sea",  # the question says what kind of place
+        ),
+        (
+            "Saziş Türkiyənin hansı bölgə ilə münasibətlərinə aid idi?",
+            "Heydər Əliyev Türkiyənin Baş naziri Turqut Özalın dəvəti ilə Türkiyəyə səfər etdi. "
+            "Sazişdə Türkiyə ilə Naxçıvan Muxtar Respublikası arasında münasibətlər qeyd olunurdu.",
+            "az",
+            "Naxçıvan Muxtar Respublikası",  # a name after a title is a person, no region
+        ),
+        (
+            "Whose Silk Road programme was approved in Brussels?",
+            "At a meeting in Brussels of the ministers of five Central Asian republics, TRACECA’s "
+            "Silk Road program was approved.",
+            "en",
+            "TRACECA’s Silk Road",  # "Central Asian" qualifies "republics": no name
+        ),
     ],
 )
 def test_authors_places_heads_and_days(

@@ -121,7 +121,10 @@ def named(sentence: str, lang: str, head: str | None) -> Iterator[Candidate]:
         yield from offices(sentence, 1.5)
     if head:
         word = rf"(?i:{_loose(head)})\w*"
-        for m in re.finditer(rf"{_CAP}(?:\s+{_CAP})*\s+{word}", sentence):
+        # "the Multilateral Basic Agreement on International Transport": what the name is on
+        # belongs to it
+        after = rf"(?:\s+(?:on|of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?"
+        for m in re.finditer(rf"{_CAP}(?:\s+{_CAP})*\s+{word}{after}", sentence):
             yield Candidate(*_drop_opener(sentence, m.start(), m.end()), 1.5)
         # the name after the head noun: "the French newspaper (Humanité)", "layihə “Şahdəniz”"
         for m in re.finditer(rf"{word}\s+([(“\"]?)({_CAP}(?:\s+{_CAP})*)", sentence):
@@ -248,6 +251,12 @@ def _drop_opener(sentence: str, start: int, end: int) -> tuple[int, int]:
 _TITLE_FORM = re.compile(
     r"(?:Presidents?|Prime|Ministers?|Prezident\w*|Baş|Nazir\w*|Sədr\w*|Lider\w*)", re.I
 )
+
+
+def after_title(sentence: str, start: int) -> bool:
+    """The span follows a title ("Prime Minister Turgut Özal", "Baş nazir Turqut Özalın"): a
+    person, so no place."""
+    return bool(_TITLE_BEFORE.search(sentence[max(0, start - 24) : start].rstrip()))
 
 
 def has_title(span: str) -> bool:

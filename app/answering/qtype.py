@@ -46,7 +46,10 @@ _PERSON_HEADS = (
     r"tedqiqatci\w*|sources?|menbe\w*"
 )
 #: "Which country did he visit": a place, not a named thing ("Turkish Prime Minister …").
-_PLACE_HEADS = r"countr(?:y|ies)|cit(?:y|ies)|towns?|capitals?|olke\w*|seher\w*|paytaxt\w*"
+_PLACE_HEADS = (
+    r"countr(?:y|ies)|cit(?:y|ies)|towns?|capitals?|nations?|regions?|seas?|"
+    r"olke\w*|seher\w*|paytaxt\w*|bolge\w*|region\w*|deniz\w*"
+)
 _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -63,7 +66,8 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
         (
             AnswerType.NUMBER,
             r"\b(how many|how much|how long|how far|how big|what percentage|what share|"
-            r"what proportion|what number|what part|which part|ne qeder\w*|nece faiz\w*|"
+            r"what proportion|what number|what part|which part|how large|ne qeder\w*|"
+            r"nece faiz\w*|"
             r"hansi hisse\w*|(?:what|which) (?:is|was|were) the (?:\w+ )?"
             r"(?:length|size|number|amount|share|percentage|proportion|distance|capacity))\b",
         ),
@@ -88,10 +92,17 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"\b(what was|what is|what were) (?:the )?(?:\w+ )?(?:name|title)\b|"
             r"\badi (?:ne|nedir)\b|^(name) (?:the|a|an|one)\b",
         ),
+        # "What was signed in April 2002?", "Bakıda nə qəbul edildi?": a document or a body
+        (
+            AnswerType.NAMED,
+            r"\b(what) (?:was|were) (?:\w+ )?(?:signed|adopted|approved|established|created|"
+            r"concluded|founded)\b|\b(ne) (?:imzala\w*|qebul (?:edil|olun)\w*|tesdiq (?:edil|"
+            r"olun)\w*|yaradil\w*|baglan\w*)",
+        ),
         (
             AnswerType.NAMED,
             r"\b(what (?:do|does|did) [\w ]{1,40} call|what is [\w ]{1,40} called|"
-            r"nece adlandir\w*|ne adlandir\w*)\b",
+            r"nece adlan\w*|ne adlan\w*)\b",
         ),
     )
 )

@@ -42,6 +42,7 @@ from app.answering.phrases import PhraseIndex
 from app.answering.qtype import AnswerType
 from app.answering.select import Pick, version_of
 from app.answering.spans import best_span, short_answer
+from app.asked_numbers import spellings
 from app.retrieval import Hit
 from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, tokens
 
@@ -241,14 +242,7 @@ def _held(word: str, lang: str, terms: set[str]) -> bool:
 
 def _held_number(word: str, lang: str, terms: set[str]) -> bool:
     """A decade is held in any of its spellings: "90-cı illər", "the 1990s", "1990-cı illər"."""
-    if _held(word, lang, terms):
-        return True
-    for term in tokens(word, None):
-        if len(term) == 2 and term.endswith("0") and "19" + term in terms:
-            return True
-        if len(term) == 4 and term.startswith("19") and term.endswith("0") and term[2:] in terms:
-            return True
-    return False
+    return _held(word, lang, terms) or any(spellings(t) & terms for t in tokens(word, None))
 
 
 def _support(kind: AnswerType | None, best: Pick | None, lang: str, question: str) -> float:

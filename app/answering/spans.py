@@ -106,6 +106,7 @@ class _Asked:
     years: frozenset[str]  # the years the question names ("in which months of 1994")
     plural: bool
     city: bool
+    place_kind: str  # "sea", "bolge": the kind of place asked for, folded; "" for any
 
     @classmethod
     def of(cls, kind: AnswerType, question: str, weight: Callable[[str], float] | None):
@@ -125,6 +126,7 @@ class _Asked:
             frozenset(_YEAR.findall(question)),
             is_plural(question),
             bool(_ASKS_CITY.search(folded)),
+            next(iter(_PLACE_KIND.findall(folded)), ""),
         )
 
 
@@ -146,7 +148,11 @@ def _score(
         return None
     if kind is AnswerType.PERSON and _surname_asked(span, set(asked.terms)):
         return None
-    if kind is AnswerType.PLACE and (finders.has_title(core) or _demonym(sentence, cand, lang)):
+    if kind is AnswerType.PLACE and (
+        finders.has_title(core) or finders.after_title(sentence, cand.start)
+    ):
+        return None
+    if kind in (AnswerType.PLACE, AnswerType.NAMED) and _demonym(sentence, cand, lang):
         return None
     score = cand.prior + _proximity(sentence, cand, lang, asked.weigh) - 1.5 * share
     score -= (0.0 if asked.plural else LATER_SENTENCE) * order
@@ -157,6 +163,8 @@ def _score(
         score += NAME_RARITY * _rarity(core, weight)
     if kind is AnswerType.PLACE and asked.city and _not_a_city(core):
         score -= NOT_A_CITY
+    if kind is AnswerType.PLACE and asked.place_kind:
+        score += PLACE_KIND * _of_kind(sentence, cand, asked.place_kind)
     if kind is AnswerType.NUMBER:
         unit = set(tokens(span, None))
         score += 0.5 * len(unit & asked.terms) + COUNTED_BONUS * bool(unit & asked.counted)
@@ -213,7 +221,18 @@ def _located(
     return text, chosen[0][0], min(f[1] for f in chosen)
 
 
-_DEMONYM = re.compile(r"[A-Z]\w+(?:ani|ian|ish|ese|ean)")
+_DEMONYM = re.compile(r"(?:[A-Z]\w+ )*[A-Z]\w+(?:ani|ian|ish|ese|ean)")
+#: "which sea", "hansı bölgə": a place that says it is one ("Caspian Sea", "Xəzər dənizi").
+PLACE_KIND = 2.0  # as strong as NOT_A_CITY: the question says what kind of place
+_PLACE_KIND = re.compile(r"\b(?:which|what|hansi) (?:\w+ )?(sea|region|deniz|bolge|region)\w*")
+
+
+def _of_kind(sentence: str, cand: Candidate, stem: str) -> float:
+    """1 when the candidate or the word after it names the asked kind of place."""
+    text = fold(sentence[cand.start : min(len(sentence), cand.end + 12)])
+    return 1.0 if stem in text else 0.0
+
+
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 
 
