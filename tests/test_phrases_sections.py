@@ -105,3 +105,23 @@ def test_paragraphs_holding_the_asked_numbers_are_lifted_by_their_share() -> Non
     half = asked_numbers.lift(scored, "What was signed in 1994 and in 1996?", versions)
     assert dict(half)[("d", "p10")] == 0.033 + asked_numbers.LIFT / 2
     assert asked_numbers.lift(scored, "Where did Aliyev travel?", versions) == scored
+
+
+def test_a_state_is_held_by_its_adjective_and_as_a_party_by_its_capital() -> None:
+    from app.answering import aliases
+
+    paragraph = {"russia", "azerbaijan", "iran", "gurcustan"}
+    assert aliases.held("iranian", paragraph) and aliases.held("gurcu", paragraph)
+    assert not aliases.held("moscow", paragraph)  # as a place, a capital is the city
+    assert aliases.held("moscow", paragraph, party=True)
+    assert not aliases.held("turkmenistan", paragraph | {"turkey"})  # no prefix of Turkey
+    question = "Why did relations with Moscow cool after Aliyev's visit to Ankara?"
+    assert not aliases.located(question, "Moscow", "en")
+    assert aliases.located(question, "Ankara", "en")
+    assert aliases.located("Bakıda hava necədir?", "Bakıda", "az")
+    assert not aliases.located("Bakı ilə Tbilisi nə imzaladı?", "Bakı", "az")
+
+
+def test_a_first_word_is_a_name_only_when_the_corpus_writes_it_as_one() -> None:
+    index = PhraseIndex(["The conclusion says that Heydar Aliyev led.", "Nəticə. Bakı böyüdü."])
+    assert index.is_name("Heydar") and not index.is_name("Nəticə")

@@ -29,6 +29,7 @@ _WORDS = re.compile(r"[^\W_]+")
 _GAP = r"[\s\-–—'’.]+"
 _ENDING = r"(?:s|es|'s|’s)?"
 _ACRONYM = re.compile(r"\b[A-ZÇƏĞİÖŞÜ]{2,}\b")
+_MID_CAPITAL = re.compile(r"(?<=[\w,;)] )([A-ZÇƏĞİÖŞÜ][\w'’-]*)")
 
 
 class PhraseIndex:
@@ -38,6 +39,7 @@ class PhraseIndex:
         texts = list(texts)
         self._text = " \n ".join(fold(t) for t in texts)
         self._acronyms = frozenset(m.group(0) for t in texts for m in _ACRONYM.finditer(t))
+        self._names = frozenset(fold(m.group(1)) for t in texts for m in _MID_CAPITAL.finditer(t))
         self._seen: dict[str, bool] = {}
 
     def abbreviated(self, question: str) -> dict[str, str]:
@@ -54,6 +56,11 @@ class PhraseIndex:
                     found[" ".join(part)] = initials
                     break
         return found
+
+    def is_name(self, word: str) -> bool:
+        """The corpus writes the word capitalised inside a sentence: a question's capitalised
+        first word is a name only then ("Heydar …"), not for its place ("Nəticə …", "Because …")."""
+        return fold(word) in self._names
 
     def unknown_names(self, question: str, lang: str) -> tuple[str, ...]:
         """The question's English names of two or more words that the corpus never uses, as typed

@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.answering import aliases
 from app.answering.finders import titled_runs
 from app.answering.phrases import PhraseIndex
 from app.answering.qtype import AnswerType
@@ -150,7 +151,11 @@ def gather(
     extra: Sequence[Hit] = (),
 ) -> Evidence:
     """``extra``: paragraphs the answer brings besides the chosen one (the items of a list)."""
-    words = question_words(question)
+    # the first word is capitalised for its place: a name only when the corpus has it as one
+    words = [
+        (w, name and (i > 0 or vocab.phrases.is_name(w) or not vocab.knows(w)))
+        for i, (w, name) in enumerate(question_words(question))
+    ]
     evidence_hits = [picked[0].hit, *extra] if picked else []
     # a name the corpus only abbreviates ("Commonwealth of Independent States") stands as its
     # acronym ("CIS")
@@ -168,7 +173,11 @@ def gather(
     acronyms = [w for w, _ in content if _unknown_acronym(w, vocab)]
     names = [w for w, name in content if name and w not in unknown and not w[0].isdigit()]
     numbers = [w for w, name in content if w[0].isdigit() and w not in unknown]
-    missing = tuple(w for w in names if not _held(w, lang, paragraph_terms))
+    missing = tuple(
+        w
+        for w in names
+        if not _held(w, lang, paragraph_terms, party=not aliases.located(question, w, lang))
+    )
     missing_numbers = tuple(w for w in numbers if not _held_number(w, lang, paragraph_terms))
     lacking = [weights[w] for w, _ in content if not _held(w, lang, paragraph_terms)]
 
@@ -234,10 +243,13 @@ def _paragraph_terms(hit: Hit) -> set[str]:
     return terms
 
 
-def _held(word: str, lang: str, terms: set[str]) -> bool:
-    """Every part of the word ("Bakı-Tbilisi-Ceyhan": all three), in either analysis."""
+def _held(word: str, lang: str, terms: set[str], *, party: bool = False) -> bool:
+    """Every part of the word ("Bakı-Tbilisi-Ceyhan": all three), in either analysis; a state
+    by its adjective ("Iranian"), and with ``party`` by its capital ("relations with Moscow")."""
     readings = [set(tokens(word, lang)), set(tokens(word, None))]
-    return any(r and r <= terms for r in readings)
+    return any(
+        r and all(t in terms or aliases.held(t, terms, party=party) for t in r) for r in readings
+    )
 
 
 def _held_number(word: str, lang: str, terms: set[str]) -> bool:
