@@ -66,6 +66,10 @@ def test_decision_follows_the_weights_and_names_its_reason() -> None:
     assert decision.reason_terms == ("Council of Europe",)
     missing = Evidence(values(name_missing=1.0), (), (), ("1995",))
     assert model.decide(missing).reason == "reason_missing"
+    in_sentence = replace(model, weights=values(coverage=2.0, sentence_name_missing=-2.0))
+    unshown = Evidence(values(sentence_name_missing=1.0), (), (), (), ("Armenia",))
+    decision = in_sentence.decide(unshown)
+    assert decision.reason == "reason_unshown" and decision.reason_terms == ("Armenia",)
     assert model.decide(evidence(type_missing=1.0)).reason == "reason_type"
     assert model.decide(evidence(coverage=-1.0)).reason == "reason_weak"
     assert 0.0 <= model.decide(evidence()).confidence <= 1.0

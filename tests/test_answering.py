@@ -328,3 +328,12 @@ def test_a_year_the_question_names_finds_its_paragraph(answerer: Answerer) -> No
     answer = answerer.ask("Where did Heydar Aliyev go in June-July 1994?")
     assert answer.answered and answer.short_answer == "Iran"
     assert "June-July 1994" in answer.citations[0].text
+
+
+def test_a_wrong_country_variant_is_told_by_the_sentence(answerer: Answerer) -> None:
+    """The sentence on the Georgian embassy in Baku does not name Armenia: the signal says so,
+    whatever the paragraph around it names."""
+    variant = answerer.ask("When did Armenia open its embassy in Baku?")
+    real = answerer.ask("When did Georgia open its embassy in Baku?")
+    assert variant.signals["sentence_name_missing"] > real.signals["sentence_name_missing"]
+    assert real.answered

@@ -612,3 +612,14 @@ def test_authors_places_heads_and_days(
     question: str, sentence: str, lang: str, expected: str
 ) -> None:
     assert short_answer(answer_type(question), [(sentence, lang)], question) == expected
+
+
+def test_function_words_are_no_evidence_and_adjectives_name_their_state() -> None:
+    from app.answering import aliases
+    from app.answering.spans import _Asked
+
+    asked = _Asked.of(AnswerType.DATE, "When did Georgia open its embassy in Baku?", None)
+    assert {"did", "its", "in", "whe"}.isdisjoint(asked.terms)
+    assert {"georgia", "embassy", "baku"} <= asked.terms
+    assert aliases.state_of("georgian") == "georgia" and aliases.state_of("iranian") == "iran"
+    assert aliases.state_of("tbilisi") is None  # a capital is a place of its own

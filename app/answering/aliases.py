@@ -68,6 +68,12 @@ def held(term: str, terms: set[str] | frozenset[str], *, party: bool = False) ->
     return any(_group_terms(g) & terms for g in _groups_of(term, groups))
 
 
+def state_of(term: str) -> str | None:
+    """The state a term names by its adjective or its name ("georgian" → "georgia"), else None."""
+    groups = _groups_of(term, GROUPS)
+    return groups[0][0] if len(groups) == 1 else None
+
+
 _LOCATED_EN = re.compile(r"\b(?:in|at|to|from|into|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 _LOCATIVE_AZ = re.compile(r"(?:da|də|dakı|dəki|dan|dən|ya|yə|a|ə)$")
 

@@ -210,6 +210,7 @@ _REASONS = {
     "coverage": "reason_unknown",
     "name_missing": "reason_missing",
     "number_missing": "reason_missing",
+    "sentence_name_missing": "reason_unshown",
     "type_missing": "reason_type",
     "off_topic": "reason_off_topic",
 }
@@ -228,6 +229,8 @@ def _explain(contributions: dict[str, float], evidence: Evidence, confidence: fl
             return Decision(False, confidence, key, evidence.unknown_words)
         if key == "reason_missing" and evidence.missing_names:
             return Decision(False, confidence, key, evidence.missing_names)
+        if key == "reason_unshown" and evidence.unshown_names:
+            return Decision(False, confidence, key, evidence.unshown_names)
         if key in ("reason_type", "reason_off_topic"):
             return Decision(False, confidence, key)
         if key is None:

@@ -207,7 +207,7 @@ def _has_words(question: str, lang: str) -> bool:
 def _reason(decision: Decision, lang: str, kind: AnswerType | None) -> str:
     if decision.reason == "reason_type" and kind is not None:
         return message("reason_type", lang, kind=message(f"kind_{kind.value}", lang))
-    if decision.reason in ("reason_unknown", "reason_missing"):
+    if decision.reason in ("reason_unknown", "reason_missing", "reason_unshown"):
         terms = ", ".join(f"“{t}”" for t in decision.reason_terms[:3])
         return (
             message(decision.reason, lang, terms=terms) if terms else message("reason_weak", lang)

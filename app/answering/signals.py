@@ -18,6 +18,8 @@ Each signal is cheap (no extra embedding) and means one thing a reader could che
 - ``name_missing``: share of the question's names that the corpus knows but the chosen paragraph
   does not hold (a wrong-country variant of a real fact); ``number_missing`` the same for its
   numbers and years (a wrong-year variant);
+- ``sentence_name_missing``: ``name_missing`` for the sentences the answer shows: a paragraph
+  about Georgia's embassy in Baku may name Armenia elsewhere, the sentence does not;
 - ``type_missing``: the question asks for a date/number/name and no sentence the answer would
   show holds one;
 - ``agreement``: the dense and lexical rankings agree on the top paragraph;
@@ -63,6 +65,7 @@ NAMES = (
     "answer_support",
     "lexical_top",
     "word_coverage",
+    "sentence_name_missing",
 )
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 #: Words that open a question without naming anything (imperatives, "according to", ...).
@@ -123,6 +126,7 @@ class Evidence:
     unknown_names: tuple[str, ...]  # names in the question the corpus never uses, as typed
     unknown_words: tuple[str, ...]  # every content word the corpus never uses
     missing_names: tuple[str, ...]  # known names/numbers the chosen paragraph lacks
+    unshown_names: tuple[str, ...] = ()  # known names the sentences shown lack
 
 
 def question_words(question: str) -> list[tuple[str, bool]]:
@@ -179,6 +183,8 @@ def gather(
         if not _held(w, lang, paragraph_terms, party=not aliases.located(question, w, lang))
     )
     missing_numbers = tuple(w for w in numbers if not _held_number(w, lang, paragraph_terms))
+    shown = _shown_terms(picked, extra)
+    unshown = [w for w in names if not _held(w, lang, shown, party=True)]
     lacking = [weights[w] for w, _ in content if not _held(w, lang, paragraph_terms)]
 
     def covered(terms: set[str]) -> float:
@@ -200,10 +206,11 @@ def gather(
         "answer_support": _support(kind, best, lang, question),
         "lexical_top": float(bool(best) and best.hit.lexical_rank == 1),
         "word_coverage": _plain_coverage(content, lang, paragraph_terms, weights),
+        "sentence_name_missing": len(unshown) / len(names) if names else 0.0,
     }
     named = _as_named(question, unknown_names)
     named += tuple(p for p in unknown_phrases if p not in named)
-    return Evidence(values, named, tuple(unknown), missing + missing_numbers)
+    return Evidence(values, named, tuple(unknown), missing + missing_numbers, tuple(unshown))
 
 
 def _unknown_acronym(word: str, vocab: Vocabulary) -> bool:
@@ -233,6 +240,21 @@ def _as_named(question: str, words: Sequence[str]) -> tuple[str, ...]:
 def _word_idf(word: str, lang: str, vocab: Vocabulary) -> float:
     terms = tokens(word, lang)
     return max(vocab.idf(t) for t in terms) if terms else 0.0
+
+
+def _shown_terms(picked: Sequence[Pick], extra: Sequence[Hit]) -> set[str]:
+    """The terms of the sentences the answer shows, in every language version, and of the
+    list items it brings."""
+    terms: set[str] = set()
+    for pick in picked:
+        for version in pick.hit.versions.values():
+            if pick.index < len(version.sentences):
+                text = version.sentences[pick.index].text
+                terms.update(tokens(text, version.lang))
+                terms.update(tokens(text, None))
+    for hit in extra:
+        terms.update(_paragraph_terms(hit))
+    return terms
 
 
 def _paragraph_terms(hit: Hit) -> set[str]:

@@ -20,10 +20,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from app.answering import endings, finders, quantities
+from app.answering import aliases, endings, finders, quantities
 from app.answering.qtype import AnswerType, asks_author, counted_noun, head_noun, is_plural
 from app.answering.quantities import Candidate
-from app.textnorm import fold, tokens
+from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, tokens
 
 MAX_ITEMS = 3
 PLURAL_WITHIN = 0.4  # of several asked for, items this far behind the best are left out
@@ -56,6 +56,7 @@ _WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt v
 #: "How many countries and organisations": two counts, joined.
 _AND_ASKED = re.compile(r"\b(?:how many|how much|neçə|nece)\b.*\b(?:and|və)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+_FUNCTION_WORDS = STOPWORDS_EN | STOPWORDS_AZ
 
 
 def short_answer(
@@ -110,7 +111,10 @@ class _Asked:
 
     @classmethod
     def of(cls, kind: AnswerType, question: str, weight: Callable[[str], float] | None):
-        terms = frozenset(t for lang in ("en", "az", None) for t in tokens(question, lang))
+        # function words ("did", "its", "in") are no evidence, however rare the analysis of
+        # one language makes them look ("whe" for "when" under the Azerbaijani stemmer)
+        words = " ".join(w for w in _WORD.findall(question) if fold(w) not in _FUNCTION_WORDS)
+        terms = frozenset(t for lang in ("en", "az", None) for t in tokens(words, lang))
         # the asked kind ("what declaration") is no part of what the question already says:
         # "Baku Declaration" answers "what declaration did the Baku conference adopt?"
         head = head_noun(question) if kind is AnswerType.NAMED else None
@@ -301,12 +305,19 @@ def _chain(*parts: Iterator[Candidate]) -> Iterator[Candidate]:
 
 
 def _weights(asked: set[str], weight: Callable[[str], float] | None) -> dict[str, float]:
-    """Each asked term's weight, rescaled so the mean is 1: without a vocabulary all count 1."""
+    """Each asked term's weight, rescaled so the mean is 1: without a vocabulary all count 1.
+    A state asked by its adjective ("Iranian") is asked by its name too."""
     if weight is None or not asked:
-        return dict.fromkeys(asked, 1.0)
-    raw = {t: weight(t) for t in asked}
-    mean = sum(raw.values()) / len(raw) or 1.0
-    return {t: w / mean for t, w in raw.items()}
+        out = dict.fromkeys(asked, 1.0)
+    else:
+        raw = {t: weight(t) for t in asked}
+        mean = sum(raw.values()) / len(raw) or 1.0
+        out = {t: w / mean for t, w in raw.items()}
+    for t, w in list(out.items()):
+        state = aliases.state_of(t)
+        if state and state not in out:
+            out[state] = w
+    return out
 
 
 def _proximity(sentence: str, cand: Candidate, lang: str, weigh: dict[str, float]) -> float:
@@ -315,7 +326,9 @@ def _proximity(sentence: str, cand: Candidate, lang: str, weigh: dict[str, float
     date by "Tbilisi", and "adopted" says more than "Azerbaijan"."""
     score = 0.0
     for m in _WORD.finditer(sentence):
-        shared = [weigh[t] for t in tokens(m.group(0), lang) if t in weigh]
+        # "the Georgian embassy" is about Georgia
+        terms = [s for t in tokens(m.group(0), lang) for s in (t, aliases.state_of(t)) if s]
+        shared = [weigh[t] for t in terms if t in weigh]
         if cand.start <= m.start() < cand.end or not shared:
             continue
         gap = sentence[min(m.end(), cand.end) : max(m.start(), cand.start)]

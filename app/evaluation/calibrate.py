@@ -43,6 +43,7 @@ VETO_CANDIDATES = (
     "unknown_phrase",
     "unknown_acronym",
     "name_missing",
+    "sentence_name_missing",
 )
 #: Judged on held-out folds, so it reads as the answered rate a new question would see.
 #: Nested CV on fit (5 × 5 outer folds; answered en / az, near abstain en / az): 0.95 gives
