@@ -59,13 +59,15 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
             r"what months?|which months?|what days?|which days?|what period|which period|"
             r"what dates|which dates|since when|"
             r"what decade|which decade|"
-            r"until when|in what year|ne vaxt\w*|ne zaman|hansi (?:il|tarix|ay|gun|dovr|vaxt)\w*|"
+            r"until when|in what year|what time|ne vaxt\w*|ne zaman\w*|hacan|"
+            r"hansi (?:il|tarix|ay|gun|dovr|vaxt)\w*|"
             r"necenci il\w*|(?:ayin |\w+in )?necesi\w*|at what (?:point|time|stage)|"
             r"on what day|which day)\b",
         ),
         (
             AnswerType.NUMBER,
-            r"\b(how many|how much|how long|how far|how big|what percentage|what share|"
+            r"\b(how many|how much|how long|how far|how big|how old|how often|what age|"
+            r"what percentage|what share|"
             r"what proportion|what number|what part|which part|how large|ne qeder\w*|"
             r"nece faiz\w*|"
             r"hansi hisse\w*|(?:what|which) (?:is|was|were) the (?:\w+ )?"
@@ -82,8 +84,7 @@ _PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
         (AnswerType.PERSON, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PERSON_HEADS})\b"),
         (
             AnswerType.PLACE,
-            r"\b(where|in which city|which city|what city|hara|harada|haraya|haradan|"
-            r"hansi seher\w*)\b",
+            r"\b(where|in which city|which city|what city|hara\w*|harda|hansi seher\w*)\b",
         ),
         (AnswerType.PLACE, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_PLACE_HEADS})\b"),
         (AnswerType.NAMED, rf"\b(which|what|hansi)\s+(?:\w+\s+){{0,2}}?({_NAMED_HEADS})\b"),
