@@ -125,3 +125,15 @@ def test_a_state_is_held_by_its_adjective_and_as_a_party_by_its_capital() -> Non
 def test_a_first_word_is_a_name_only_when_the_corpus_writes_it_as_one() -> None:
     index = PhraseIndex(["The conclusion says that Heydar Aliyev led.", "Nəticə. Bakı böyüdü."])
     assert index.is_name("Heydar") and not index.is_name("Nəticə")
+
+
+def test_a_word_standing_for_a_state_is_known_through_it() -> None:
+    from app.answering import aliases
+
+    party = "Against what did Tbilisi, Baku and Ankara promise to act jointly?"
+    assert aliases.stands_for("Ankara", party, "en") == "turkey"
+    assert aliases.stands_for("Ankara", "When was the embassy in Ankara opened?", "en") is None
+    assert aliases.stands_for("Azerbaijanis", "How many ethnic Azerbaijanis left?", "en") == (
+        "azerbaijan"
+    )
+    assert aliases.stands_for("Kuchma", "Who is Kuchma?", "en") is None

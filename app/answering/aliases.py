@@ -68,6 +68,15 @@ def held(term: str, terms: set[str] | frozenset[str], *, party: bool = False) ->
     return any(_group_terms(g) & terms for g in _groups_of(term, groups))
 
 
+def stands_for(word: str, question: str, lang: str) -> str | None:
+    """The state a question's word names by another name: its adjective ("Azerbaijanis"), or
+    its capital as a party ("Tbilisi, Baku and Ankara promised …"); else None."""
+    groups = GROUPS if located(question, word, lang) else GROUPS + CAPITALS
+    found = _groups_of(fold(word).rstrip("s’'"), groups) or _groups_of(fold(word), groups)
+    states = {g[0] for g in found}
+    return states.pop() if len(states) == 1 else None
+
+
 def state_of(term: str) -> str | None:
     """The state a term names by its adjective or its name ("georgian" → "georgia"), else None."""
     groups = _groups_of(term, GROUPS)

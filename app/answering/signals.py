@@ -171,7 +171,7 @@ def gather(
     paragraph_terms = set().union(*(_paragraph_terms(h) for h in evidence_hits)) if best else set()
     weights = {w: _word_idf(w, lang, vocab) for w, _ in content}
     total = sum(weights.values()) or 1.0
-    unknown = [w for w, _ in content if not vocab.knows(w)]
+    unknown = [w for w, _ in content if not _known(w, question, lang, vocab)]
     unknown_names = tuple(w for w, name in content if name and w in unknown)
     unknown_phrases = vocab.phrases.unknown_names(question, lang)
     acronyms = [w for w, _ in content if _unknown_acronym(w, vocab)]
@@ -211,6 +211,15 @@ def gather(
     named = _as_named(question, unknown_names)
     named += tuple(p for p in unknown_phrases if p not in named)
     return Evidence(values, named, tuple(unknown), missing + missing_numbers, tuple(unshown))
+
+
+def _known(word: str, question: str, lang: str, vocab: Vocabulary) -> bool:
+    """Known to the corpus, itself or as the state it stands for ("Ankara" as a party is Turkey,
+    which the corpus knows, though it never names the city)."""
+    if vocab.knows(word):
+        return True
+    state = aliases.stands_for(word, question, lang)
+    return state is not None and vocab.knows(state)
 
 
 def _unknown_acronym(word: str, vocab: Vocabulary) -> bool:
