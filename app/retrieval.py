@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from app import asked_numbers, sections, store
+from app import sections, store
 from app.config import Config
 from app.corpus import Corpus, Paragraph
 from app.errors import IndexError_
@@ -175,7 +175,6 @@ class Retriever:
         scored = _fuse(candidates, variant, weight)
         if variant == "hybrid":  # "according to the abstract": that section's paragraphs first
             scored = sections.lift(scored, query, self.corpus.versions)
-            scored = asked_numbers.lift(scored, query, self.corpus.versions)  # "in 1994"
         ranked = scored[:k]
         t = time.perf_counter()
         hits = self._hits(ranked, candidates, vector, detection.lang)

@@ -198,8 +198,10 @@ def test_fit_keeps_only_vetoes_that_abstain_on_far_more_than_they_cost() -> None
     rows += [(values(name_missing=1.0), True) for _ in range(2)]  # costs as much as it gains
     rows += [(values(name_missing=1.0), False) for _ in range(2)]
     assert choose_vetoes(everything, rows) == {"type_missing": 1.0}
-    # a veto that would leave fewer than 95 % of the answerable questions answered is not taken
-    costly = [(values(type_missing=1.0), True) for _ in range(3)] + rows  # 61 of 65 left
+    # a veto that would leave fewer than VETO_ANSWERED_FLOOR (0.93) of the answerable questions
+    # answered is not taken, however much it gains
+    costly = [(values(type_missing=1.0), True) for _ in range(4)]
+    costly += [(values(type_missing=1.0), False) for _ in range(10)] + rows  # 61 of 66 left
     assert choose_vetoes(everything, costly) == {}
 
 

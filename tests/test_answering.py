@@ -324,12 +324,6 @@ def test_a_spelled_out_name_is_searched_by_the_corpus_acronym(answerer: Answerer
     assert "Commonwealth" not in (english.abstain_reason or "")
 
 
-def test_a_year_the_question_names_finds_its_paragraph(answerer: Answerer) -> None:
-    answer = answerer.ask("Where did Heydar Aliyev go in June-July 1994?")
-    assert answer.answered and answer.short_answer == "Iran"
-    assert "June-July 1994" in answer.citations[0].text
-
-
 def test_a_wrong_country_variant_is_told_by_the_sentence(answerer: Answerer) -> None:
     """The sentence on the Georgian embassy in Baku does not name Armenia: the signal says so,
     whatever the paragraph around it names."""

@@ -80,33 +80,6 @@ def test_a_spelled_out_name_the_corpus_abbreviates_is_known() -> None:
     assert index.abbreviated("What did Commonwealth decide?") == {}
 
 
-class _V:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def test_paragraphs_holding_the_asked_numbers_are_lifted_by_their_share() -> None:
-    from app import asked_numbers
-
-    texts = {
-        "p10": "Aliyev visited Georgia in March 1996.",
-        "p20": "In June-July 1994 Heydar Aliyev went to Iran; 64 documents were signed.",
-        "p30": "Relations with Iran were marked by caution.",
-    }
-    scored = [(("d", "p10"), 0.033), (("d", "p30"), 0.032), (("d", "p20"), 0.030)]
-
-    def versions(doc_id: str, pid: str):
-        return {"en": _V(texts[pid])}
-
-    lifted = asked_numbers.lift(scored, "Where did Aliyev travel in June-July 1994?", versions)
-    assert [key[1] for key, _ in lifted] == ["p20", "p10", "p30"]
-    assert lifted[0][1] == 0.030 + asked_numbers.LIFT
-    # two numbers asked, one held: half the lift
-    half = asked_numbers.lift(scored, "What was signed in 1994 and in 1996?", versions)
-    assert dict(half)[("d", "p10")] == 0.033 + asked_numbers.LIFT / 2
-    assert asked_numbers.lift(scored, "Where did Aliyev travel?", versions) == scored
-
-
 def test_a_state_is_held_by_its_adjective_and_as_a_party_by_its_capital() -> None:
     from app.answering import aliases
 

@@ -172,6 +172,15 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+def spellings(term: str) -> frozenset[str]:
+    """A decade in each of its spellings: "90" ("90-cı illər") is "1990" ("the 1990s")."""
+    if len(term) == 2 and term.endswith("0") and term.isdigit():
+        return frozenset({term, "19" + term})
+    if len(term) == 4 and term.startswith("19") and term.endswith("0"):
+        return frozenset({term, term[2:]})
+    return frozenset({term})
+
+
 def in_reference(sentence: str, at: int) -> bool:
     """A year or name inside a reference ("(Qasımlı, 2015, p. 113)") is not an answer."""
     opened = sentence.rfind("(", 0, at)

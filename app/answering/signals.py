@@ -43,9 +43,9 @@ from app.answering import aliases
 from app.answering.finders import titled_runs
 from app.answering.phrases import PhraseIndex
 from app.answering.qtype import AnswerType
+from app.answering.quantities import spellings
 from app.answering.select import Pick, version_of
 from app.answering.spans import best_span, short_answer
-from app.asked_numbers import spellings
 from app.retrieval import Hit
 from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, tokens
 
