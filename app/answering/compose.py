@@ -18,8 +18,9 @@ from app.answering.followup import Turn, resolve
 from app.answering.model import Answer, Citation
 from app.answering.qtype import AnswerType, answer_type
 from app.answering.select import Pick, list_items, select, version_of
-from app.answering.signals import Vocabulary, gather
+from app.answering.signals import gather
 from app.answering.spans import located_span
+from app.answering.vocabulary import Vocabulary
 from app.corpus import Paragraph
 from app.errors import QuestionError
 from app.langdetect import Detection, detect

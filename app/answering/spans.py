@@ -9,9 +9,10 @@ Candidates come from `app.answering.quantities` (dates, numbers) and `app.answer
 (names, offices); the best is the one of a typical shape, close to the rare words the question
 shares with the sentence, and not already said by the question ("Heydar Aliyev" is no answer to
 "Who did Heydar Aliyev meet?"). Some questions say more about the answer: "until when" wants
-the end of a range, "in which months of 1994" a date of 1994, "in which city" no country or sea,
-"which Georgian head of state" a rarer name than the one on every page. A question asking for
-several ("which years", "hansı ölkələr") gets up to three, from the cited sentences in order.
+the end of a range, "in which months of 1994" a date of 1994, "in which city" no country or sea
+(`app.answering.places`), "which Georgian head of state" a rarer name than the one on every
+page. A question asking for several ("which years", "hansı ölkələr") gets up to three, from the
+cited sentences in order.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from app.answering import aliases, endings, finders, quantities
+from app.answering import aliases, endings, finders, places, quantities
 from app.answering.qtype import AnswerType, asks_author, counted_noun, head_noun, is_plural
 from app.answering.quantities import Candidate
 from app.textnorm import STOPWORDS_AZ, STOPWORDS_EN, fold, tokens
@@ -36,20 +37,8 @@ _DURATION_Q = re.compile(
 #: A rare name says more than the one on every page: "Heydar Aliyev" is seldom the answer to
 #: "which Georgian head of state…" (scaled by the name's IDF weight, 0–1).
 NAME_RARITY = 0.8
-NOT_A_CITY = 2.0  # "in which city" is answered by neither "Russia" nor "Central Asia"
-_ASKS_CITY = re.compile(r"\b(?:city|cities|capital|town|seher\w*|paytaxt\w*)\b")
-_NOT_CITIES = tuple(
-    fold(w)
-    for w in (
-        "Azerbaijan Russia Turkey Iran Georgia Armenia Turkmenistan Kazakhstan Ukraine "
-        "Uzbekistan Republic Azərbaycan Rusiya Türkiyə İran Gürcüstan Ermənistan Türkmənistan "
-        "Qazaxıstan Ukrayna Özbəkistan Respublika Asia Europe Caucasus Central South North "
-        "Asiya Avropa Qafqaz Mərkəzi Cənubi Şimali"
-    ).split()
-)
 YEAR_AGREES = 0.5  # +: the year the question names, −: another year (after its share penalty)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-_NOT_CITY_WORD = re.compile(r"\b(?:sea|ocean|river|lake|region|deniz\w*|okean\w*|bolge\w*)\b")
 EDGE_BONUS = 0.5  # "until when" is answered by the end of a range, "since when" by its start
 _DURATION_UNIT = re.compile(r"\b(?:years?|months?|days?|decades?|weeks?|il|ay|gun|hefte)\b")
 _WHEN_AND_WHERE = re.compile(r"\bwhen and where\b|\bwhere and when\b|\bne vaxt ve harada\b")
@@ -129,8 +118,8 @@ class _Asked:
             frozenset(counted_noun(question)),
             frozenset(_YEAR.findall(question)),
             is_plural(question),
-            bool(_ASKS_CITY.search(folded)),
-            next(iter(_PLACE_KIND.findall(folded)), ""),
+            places.asks_city(folded),
+            places.asked_kind(folded),
         )
 
 
@@ -156,7 +145,7 @@ def _score(
         finders.has_title(core) or finders.after_title(sentence, cand.start)
     ):
         return None
-    if kind in (AnswerType.PLACE, AnswerType.NAMED) and _demonym(sentence, cand, lang):
+    if kind in (AnswerType.PLACE, AnswerType.NAMED) and places.demonym(sentence, cand, lang):
         return None
     score = cand.prior + _proximity(sentence, cand, lang, asked.weigh) - 1.5 * share
     score -= (0.0 if asked.plural else LATER_SENTENCE) * order
@@ -165,10 +154,8 @@ def _score(
         score += YEAR_AGREES * _year_agreement(core, asked.years)
     if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.NAMED):
         score += NAME_RARITY * _rarity(core, weight)
-    if kind is AnswerType.PLACE and asked.city and _not_a_city(core):
-        score -= NOT_A_CITY
-    if kind is AnswerType.PLACE and asked.place_kind:
-        score += PLACE_KIND * _of_kind(sentence, cand, asked.place_kind)
+    if kind is AnswerType.PLACE:
+        score += places.fit(sentence, cand, core, asked.city, asked.place_kind)
     if kind is AnswerType.NUMBER:
         unit = set(tokens(span, None))
         score += 0.5 * len(unit & asked.terms) + COUNTED_BONUS * bool(unit & asked.counted)
@@ -223,37 +210,6 @@ def _located(
             chosen.append(item)
     text = "; ".join(f[3] for f in sorted(chosen, key=lambda f: (f[1], f[2])))
     return text, chosen[0][0], min(f[1] for f in chosen)
-
-
-_DEMONYM = re.compile(r"(?:[A-Z]\w+ )*[A-Z]\w+(?:ani|ian|ish|ese|ean)")
-#: "which sea", "hansı bölgə": a place that says it is one ("Caspian Sea", "Xəzər dənizi").
-PLACE_KIND = 2.0  # as strong as NOT_A_CITY: the question says what kind of place
-_PLACE_KIND = re.compile(r"\b(?:which|what|hansi) (?:\w+ )?(sea|region|deniz|bolge|region)\w*")
-
-
-def _of_kind(sentence: str, cand: Candidate, stem: str) -> float:
-    """1 when the candidate or the word after it names the asked kind of place."""
-    text = fold(sentence[cand.start : min(len(sentence), cand.end + 12)])
-    return 1.0 if stem in text else 0.0
-
-
-_LOWER_NEXT = re.compile(r"\s+[a-z]")
-
-
-def _demonym(sentence: str, cand: Candidate, lang: str) -> bool:
-    """ "the Azerbaijani part of the Caspian Sea": an adjective before a common noun is no
-    place ("Where is Shah Deniz?" is answered by "Caspian Sea")."""
-    word = sentence[cand.start : cand.end]
-    return (
-        lang == "en"
-        and bool(_DEMONYM.fullmatch(word))
-        and bool(_LOWER_NEXT.match(sentence, cand.end))
-    )
-
-
-def _not_a_city(span: str) -> bool:
-    folded = fold(span)
-    return folded.startswith(_NOT_CITIES) or bool(_NOT_CITY_WORD.search(folded))
 
 
 def _rarity(span: str, weight: Callable[[str], float] | None) -> float:
