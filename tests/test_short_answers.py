@@ -623,3 +623,12 @@ def test_function_words_are_no_evidence_and_adjectives_name_their_state() -> Non
     assert {"georgia", "embassy", "baku"} <= asked.terms
     assert aliases.state_of("georgian") == "georgia" and aliases.state_of("iranian") == "iran"
     assert aliases.state_of("tbilisi") is None  # a capital is a place of its own
+
+
+def test_a_state_asked_by_two_adjectives_takes_the_heavier_weight() -> None:
+    from app.answering.spans import _weights
+
+    weight = {"georgian": 0.9, "gurcu": 0.4, "embassy": 1.0}.get
+    for asked in ({"georgian", "gurcu", "embassy"}, {"embassy", "gurcu", "georgian"}):
+        weights = _weights(asked, weight)
+        assert weights["georgia"] == weights["georgian"]  # not whichever the set yields first

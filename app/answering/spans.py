@@ -269,11 +269,12 @@ def _weights(asked: set[str], weight: Callable[[str], float] | None) -> dict[str
         raw = {t: weight(t) for t in asked}
         mean = sum(raw.values()) / len(raw) or 1.0
         out = {t: w / mean for t, w in raw.items()}
-    for t, w in list(out.items()):
+    states: dict[str, float] = {}
+    for t, w in out.items():
         state = aliases.state_of(t)
-        if state and state not in out:
-            out[state] = w
-    return out
+        if state and state not in out:  # the heaviest of its adjectives, whatever the set order
+            states[state] = max(states.get(state, 0.0), w)
+    return out | states
 
 
 def _proximity(sentence: str, cand: Candidate, lang: str, weigh: dict[str, float]) -> float:
