@@ -72,15 +72,18 @@ def stands_for(word: str, question: str, lang: str) -> str | None:
     """The state a question's word names by another name: its adjective ("Azerbaijanis"), or
     its capital as a party ("Tbilisi, Baku and Ankara promised …"); else None."""
     groups = GROUPS if located(question, word, lang) else GROUPS + CAPITALS
-    found = _groups_of(fold(word).rstrip("s’'"), groups) or _groups_of(fold(word), groups)
-    states = {g[0] for g in found}
-    return states.pop() if len(states) == 1 else None
+    return _state(fold(word).rstrip("s’'"), groups) or _state(fold(word), groups)
 
 
 def state_of(term: str) -> str | None:
     """The state a term names by its adjective or its name ("georgian" → "georgia"), else None."""
-    groups = _groups_of(term, GROUPS)
-    return groups[0][0] if len(groups) == 1 else None
+    return _state(term, GROUPS)
+
+
+def _state(term: str, groups: tuple[tuple[str, ...], ...]) -> str | None:
+    """The one state the term names in ``groups``; None for none, or for two."""
+    states = {g[0] for g in _groups_of(term, groups)}
+    return states.pop() if len(states) == 1 else None
 
 
 _LOCATED_EN = re.compile(r"\b(?:in|at|to|from|into|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)

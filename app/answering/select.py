@@ -170,11 +170,9 @@ def _continues(corpus: Corpus | None, best: Pick, pick: Pick, lang: str) -> bool
     order = corpus.document(ending.doc_id).in_language(ending.lang)
     at = next((i for i, p in enumerate(order) if p.pid == ending.pid), None)
     following = order[at + 1] if at is not None and at + 1 < len(order) else None
-    return (
-        following is not None
-        and following.pid == pick.hit.pid
-        and (following.section == ending.section)
-    )
+    if following is None:
+        return False
+    return following.pid == pick.hit.pid and following.section == ending.section
 
 
 def _holds(pick: Pick, lang: str, kind: AnswerType) -> bool:
