@@ -331,3 +331,31 @@ def test_a_wrong_country_variant_is_told_by_the_sentence(answerer: Answerer) -> 
     real = answerer.ask("When did Georgia open its embassy in Baku?")
     assert variant.signals["sentence_name_missing"] > real.signals["sentence_name_missing"]
     assert real.answered
+
+
+def test_the_sentence_after_the_best_one_continues_it(answerer: Answerer) -> None:
+    """The question is worded from one sentence ("…drew up a … political-diplomatic line") and
+    the next one, which leans on it ("For this line, …"), holds the answer: both are shown."""
+    answer = answerer.ask(
+        "What principles were important for the political-diplomatic line Aliyev drew up "
+        "around the hydrocarbon resources?"
+    )
+    assert answer.answered and '"open door"' in answer.text, answer.text
+    check_citations(answer)
+    short = answerer.ask("Yeltsinlə Moskvada görüşdüyü ay Azərbaycan hansı təşkilata daxil oldu?")
+    assert "MDB" in short.text and "MDB" in short.short_answer, short.text  # a short follower
+    check_citations(short)
+
+
+def test_a_continuation_gives_the_short_answer_only_when_nothing_else_does(
+    answerer: Answerer,
+) -> None:
+    """The sentence after the one naming Khatami ("…disagreements between Azerbaijan and Iran…")
+    is shown, but its names do not replace the president the best sentence names."""
+    answer = answerer.ask(
+        "Name the Iranian president with whom Aliyev negotiated over the Caspian Sea's "
+        "legal status."
+    )
+    assert "disagreements" in answer.text, answer.text
+    assert "Khatami" in answer.short_answer
+    check_citations(answer)

@@ -131,9 +131,8 @@ class Answerer:
             (h, _sentence_at(version_of(h, lang), span[0]), t, version_of(h, lang).lang)
             for h, span, t in listed
         ]
-        short, _, source = located_span(
-            kind, [(t, lg) for _, _, t, lg in sources], base.resolved_question, self._vocab.weight
-        )
+        fallback = {n for n, p in enumerate(picked) if p.follows}
+        short, source = self._short(kind, sources, fallback, base.resolved_question)
         anchor = sources[source][:2] if short else (picked[0].hit, picked[0].index)
         if anchor not in ordered:  # a list item: it is shown already
             anchor = (picked[0].hit, picked[0].index)
@@ -161,6 +160,21 @@ class Answerer:
             see_also=see_also,
             short_answer=short,
         )
+
+    def _short(
+        self, kind: AnswerType | None, sources: Sequence[tuple], fallback: set[int], question: str
+    ) -> tuple[str, int]:
+        """The short answer and the index of the source it quotes. A sentence shown only as the
+        continuation of the best one (``fallback``) is drawn from only when no other source
+        has an answer: on the fit split it otherwise took "Azerbaijan" for "name the Iranian
+        president" from "…disagreements between Azerbaijan and Iran…"."""
+        first = [n for n in range(len(sources)) if n not in fallback]
+        for group in (first, list(range(len(sources)))):
+            texts = [(sources[n][2], sources[n][3]) for n in group]
+            short, _, at = located_span(kind, texts, question, self._vocab.weight)
+            if short or len(group) == len(sources):
+                return short, group[at] if group else 0
+        return "", 0
 
     def citation(self, hit: Hit, lang: str, spans: Sequence[tuple[int, int]], n: int) -> Citation:
         """``spans``: character ranges of ``hit``'s version in ``lang`` that the answer shows; the
