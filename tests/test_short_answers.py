@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.answering.endings import trim
 from app.answering.qtype import AnswerType, answer_type, head_noun, is_plural
 from app.answering.spans import has_type, located_span, short_answer
 
@@ -166,6 +167,15 @@ def test_short_answer(question: str, sentence: str, lang: str, expected: str) ->
 def test_azerbaijani_case_endings_never_eat_the_name(word: str, expected: str) -> None:
     sentence = f"Nümayəndə heyəti {word} gəldi."
     assert short_answer(AnswerType.PLACE, [(sentence, "az")], "Haradan gəldi?") == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("MDB-yə", "MDB"), ("NATO-nun", "NATO"), ("ATƏT-in", "ATƏT"), ("1994-cü", "1994-cü")],
+)
+def test_an_acronym_loses_its_hyphenated_case_ending(word: str, expected: str) -> None:
+    assert trim(word, "az") == expected
+    assert trim(word, "en") == word  # English has no case endings to cut
 
 
 def test_azerbaijani_spans_are_prefixes_of_the_corpus_words() -> None:

@@ -16,6 +16,9 @@ _AZ_ENDINGS = tuple(
         reverse=True,
     )
 )
+#: An acronym carries its case ending after a hyphen ("MDB-yə", "NATO-nun", "ATƏT-in"): all of
+#: it goes, with no n- ambiguity, since the acronym itself never ends in a hyphen.
+_ACRONYM_ENDING = re.compile(r"^([A-ZƏÖÜÇŞĞİ]{2,})-[a-zəöüçşğıi]{1,5}$")
 _LOCATIVE_MONTH = re.compile(r"(ı|i|u|ü)(?:nda|ndə|ndan|ndən|nadək|nədək)$")
 
 
@@ -25,9 +28,15 @@ def trim(span: str, lang: str) -> str:
     if lang != "az" or span.endswith(("”", '"', "»")):
         return span
     head, _, last = span.rpartition(" ")
-    month = _LOCATIVE_MONTH.search(last)
-    last = last[: month.start() + 1] if month else _cut_ending(last)
+    last = _cut_last(last)
     return f"{head} {last}".strip() if head else last
+
+
+def _cut_last(word: str) -> str:
+    if acronym := _ACRONYM_ENDING.match(word):
+        return acronym.group(1)
+    month = _LOCATIVE_MONTH.search(word)
+    return word[: month.start() + 1] if month else _cut_ending(word)
 
 
 def _cut_ending(word: str) -> str:
