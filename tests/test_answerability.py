@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.answering.aliases import swapped
 from app.answering.answerability import AnswerabilityModel
 from app.answering.signals import NAMES, Evidence
 from app.errors import EvalError, MenbeError
@@ -254,3 +255,17 @@ def test_the_off_topic_gate_stops_what_is_about_something_else(tmp_path: Path) -
         assert decision.reason in ("reason_off_topic", "reason_weak", "reason_unknown")
     write_model(model, tmp_path / "m.json", {"split": "fit"})
     assert AnswerabilityModel.load(tmp_path / "m.json") == model
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "expected"),
+    [
+        ({"turkey", "azerbaijan"}, {"georgia", "azerbaijan"}, True),  # Turkish → Georgian
+        ({"georgia"}, {"georgia", "turkey"}, False),  # the asked state is there
+        ({"turkey"}, {"azerbaijan"}, False),  # "our country" alone is no other state
+        (set(), {"georgia"}, False),  # nothing asked
+        ({"azerbaijan"}, {"georgia"}, False),  # the corpus' own state is background
+    ],
+)
+def test_a_state_is_swapped_only_for_another_one(asked: set, shown: set, expected: bool) -> None:
+    assert swapped(asked, shown) is expected

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.answering import MAX_QUESTION_CHARS, Answerer, clean_question
-from app.answering.compose import MAX_BODY_WORDS
+from app.answering.body import MAX_BODY_WORDS
 from app.errors import QuestionError
 from app.messages import message
 
@@ -359,3 +359,43 @@ def test_a_continuation_gives_the_short_answer_only_when_nothing_else_does(
     assert "disagreements" in answer.text, answer.text
     assert "Khatami" in answer.short_answer
     check_citations(answer)
+
+
+def test_a_swapped_country_abstains_and_names_it(answerer: Answerer) -> None:
+    """The corpus has the Georgian embassy opening in Baku; asked about the Turkish one, the
+    closest sentence names Georgia instead: no answer, and the reason names what is missing."""
+    variant = answerer.ask("When was the Turkish embassy opened in Baku?")
+    assert variant.signals["state_swapped"] == 1.0
+    assert not variant.answered and "Turkish" in variant.abstain_reason
+    azerbaijani = answerer.ask("İranın Bakıdakı səfirliyi nə vaxt açılıb?")
+    assert not azerbaijani.answered and "İran" in azerbaijani.abstain_reason
+    real = answerer.ask("When did Georgia open its embassy in Baku?")
+    assert real.answered and real.signals["state_swapped"] == 0.0
+
+
+def test_a_paragraph_that_points_back_brings_the_sentence_before_it(answerer: Answerer) -> None:
+    """A page break cut "…his first official visit to Georgia." from "During the visit, … 22
+    treaties": the answer shows both, so it says which visit, and cites both paragraphs."""
+    answer = answerer.ask(
+        "How many treaties and trade agreements were signed during Aliyev's first official "
+        "visit to Georgia?"
+    )
+    assert answer.answered and "22" in answer.short_answer
+    assert "During the visit" in answer.text and "visit of the President" in answer.text
+    assert len(answer.citations) >= 2
+    check_citations(answer)
+
+
+def test_azerbaijani_without_its_letters_finds_what_the_full_spelling_finds(
+    answerer: Answerer,
+) -> None:
+    """The embedding model reads "Qerble" worse than "Qərblə": the letters come back from the
+    corpus before the search, and the question the user typed is kept as typed."""
+    plain = "Azerbaycan Qerble niye daha six elaqeler qurmaga calisirdi?"
+    full = "Azərbaycan Qərblə niyə daha sıx əlaqələr qurmağa çalışırdı?"
+    a, b = answerer.ask(plain), answerer.ask(full)
+    assert a.answered and b.answered, (a.abstain_reason, b.abstain_reason)
+    assert a.citations[0].paragraph == b.citations[0].paragraph
+    assert a.language == "az" and a.resolved_question == plain
+    english = answerer.ask("When did Iran and Azerbaijan sign documents?")
+    assert english.resolved_question == "When did Iran and Azerbaijan sign documents?"

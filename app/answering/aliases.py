@@ -80,6 +80,24 @@ def state_of(term: str) -> str | None:
     return _state(term, GROUPS)
 
 
+def states_in(terms: set[str] | frozenset[str]) -> set[str]:
+    """The states that analysed terms name by their names or adjectives."""
+    return {state for t in terms if (state := state_of(t))}
+
+
+#: Every answer may name these without being about another country: the corpus' own state, and
+#: "the West" as a whole.
+BACKGROUND = frozenset({"azerbaijan", "west"})
+
+
+def swapped(asked: set[str], shown: set[str]) -> bool:
+    """The question names a state the shown sentences do not, and they name another one it
+    does not: "When was the Turkish embassy opened in Baku?" answered by "…the Georgian
+    embassy was opened in Baku…" (a wrong-country variant of a real fact)."""
+    asked = asked - BACKGROUND
+    return bool(asked - shown) and bool(shown - asked - BACKGROUND)
+
+
 def _state(term: str, groups: tuple[tuple[str, ...], ...]) -> str | None:
     """The one state the term names in ``groups``; None for none, or for two."""
     states = {g[0] for g in _groups_of(term, groups)}

@@ -211,6 +211,7 @@ _REASONS = {
     "name_missing": "reason_missing",
     "number_missing": "reason_missing",
     "sentence_name_missing": "reason_unshown",
+    "state_swapped": "reason_unshown",
     "type_missing": "reason_type",
     "off_topic": "reason_off_topic",
 }

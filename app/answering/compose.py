@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.answering import body
+from app.answering.accents import Accents
 from app.answering.answerability import AnswerabilityModel, Decision
 from app.answering.followup import Turn, resolve
 from app.answering.model import Answer, Citation
@@ -21,7 +23,6 @@ from app.answering.select import Pick, list_items, select, version_of
 from app.answering.signals import gather
 from app.answering.spans import located_span
 from app.answering.vocabulary import Vocabulary
-from app.corpus import Paragraph
 from app.errors import QuestionError
 from app.langdetect import Detection, detect
 from app.messages import message
@@ -29,14 +30,7 @@ from app.retrieval import Hit, Retriever
 from app.textnorm import tokens
 
 MAX_QUESTION_CHARS = 2000
-#: "About 60 words": one sentence is cut at 60, and a second joins only while the body stays
-#: within 75 (on the fit split a strict 60 dropped the sentence that held the answer).
-MAX_SENTENCE_WORDS = 60
-MAX_BODY_WORDS = 75
-MAX_LIST_WORDS = 60  # the items a sentence announces ("the following periods:") are the answer
 _LETTER = re.compile(r"[^\W\d_]")
-#: List markers and bullet labels ("• Türkiyə: ", "2. ") are layout, not part of the answer.
-_MARKER = re.compile(r"^\s*(?:[•▪●◦‣\-–]\s*(?:[^:\s][^:]{0,30}:\s+)?|\d+[.)]\s+)")
 
 
 def clean_question(question: str) -> str:
@@ -57,6 +51,7 @@ class Answerer:
         self.retriever = retriever
         self.model = model or AnswerabilityModel.load()
         self._vocab = Vocabulary(retriever)
+        self._accents = Accents(p.text for p in retriever.corpus.paragraphs() if p.lang == "az")
 
     def ask(
         self,
@@ -72,26 +67,37 @@ class Answerer:
         question = clean_question(question)
         resolved = resolve(question, _turn(history[-1]) if history else None)
         start = time.perf_counter()
+        searched = self._restored(resolved, lang)
         # a name the corpus only abbreviates is searched for by its acronym too
-        query = " ".join([resolved, *self._vocab.phrases.abbreviated(resolved).values()])
+        query = " ".join([searched, *self._vocab.phrases.abbreviated(searched).values()])
         result = self.retriever.search(query, k=k, variant=variant, lang=lang)
         retrieve_ms = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
         language = lang if lang in ("en", "az") else _answer_language(question, result.detection)
-        answer = self._answer(question, resolved, language, result.hits)
+        answer = self._answer(question, resolved, searched, language, result.hits)
         timings = {
             "retrieve": round(retrieve_ms, 2),
             "answer": round((time.perf_counter() - start) * 1000, 2),
         }
         return replace(answer, timings_ms=timings)
 
-    def _answer(self, question: str, resolved: str, lang: str, hits: tuple[Hit, ...]) -> Answer:
-        kind = answer_type(resolved)
-        picked = select(resolved, hits, lang, kind, self.retriever.corpus)
+    def _restored(self, question: str, lang: str | None) -> str:
+        """An Azerbaijani question typed without its letters, with them back (`Accents`)."""
+        if lang == "en" or (lang != "az" and detect(question).lang != "az"):
+            return question
+        return self._accents.restore(question)
+
+    def _answer(
+        self, question: str, resolved: str, searched: str, lang: str, hits: tuple[Hit, ...]
+    ) -> Answer:
+        """``resolved``: the question as read (a follow-up completed); ``searched``: that, with
+        Azerbaijani letters restored, which every stage reads."""
+        kind = answer_type(searched)
+        picked = select(searched, hits, lang, kind, self.retriever.corpus)
         extra = list_items(self.retriever.corpus, picked[0], lang) if picked else []
-        evidence = gather(resolved, lang, kind, hits, picked, self._vocab, extra)
+        evidence = gather(searched, lang, kind, hits, picked, self._vocab, extra)
         decision = self.model.decide(evidence, lang)
-        if not _has_words(resolved, lang):
+        if not _has_words(searched, lang):
             decision = Decision(False, 0.0, "reason_no_words")
         base = Answer(
             question,
@@ -111,34 +117,35 @@ class Answerer:
             return replace(
                 base, text=message("not_found", lang), see_also=see_also, abstain_reason=reason
             )
-        return self._compose(base, kind, picked, extra, hits)
+        return self._compose(base, searched, kind, picked, extra, hits)
 
     def _compose(
         self,
         base: Answer,
+        searched: str,
         kind: AnswerType | None,
         picked: list[Pick],
         extra: Sequence[Hit],
         hits: Sequence[Hit],
     ) -> Answer:
         lang = base.language
-        ordered = _ordered(picked)
-        listed = _fit(_items(extra, picked, lang), lang, MAX_LIST_WORDS, keep=None)
+        ordered = body.ordered(picked)
+        listed = body.fit(body.items(extra, picked, lang), lang, body.MAX_LIST_WORDS, keep=None)
         # the short answer comes from a picked sentence or a list item shown ("Constructive
         # dialogue - from ..."), and the body always shows the sentence it quotes
         sources = [(p.hit, p.index, *_sentence(p.hit, p.index, lang)) for p in picked]
         sources += [
-            (h, _sentence_at(version_of(h, lang), span[0]), t, version_of(h, lang).lang)
+            (h, body.sentence_at(version_of(h, lang), span[0]), t, version_of(h, lang).lang)
             for h, span, t in listed
         ]
         fallback = {n for n, p in enumerate(picked) if p.follows}
-        short, source = self._short(kind, sources, fallback, base.resolved_question)
+        short, source = self._short(kind, sources, fallback, searched)
         anchor = sources[source][:2] if short else (picked[0].hit, picked[0].index)
         if anchor not in ordered:  # a list item: it is shown already
             anchor = (picked[0].hit, picked[0].index)
         best = ordered.index((picked[0].hit, picked[0].index))
-        body = _fit(ordered, lang, MAX_BODY_WORDS, keep=ordered.index(anchor), then=best)
-        shown = body + listed
+        keep = ordered.index(anchor)
+        shown = body.fit(ordered, lang, body.MAX_BODY_WORDS, keep=keep, then=best) + listed
         order = list({id(hit): hit for hit, _, _ in shown}.values())
         citations = []
         for n, hit in enumerate(order, start=1):
@@ -182,7 +189,7 @@ class Answerer:
         shown = version_of(hit, lang)
         original = self.retriever.corpus.original_of(shown)
         title = self.retriever.corpus.document(hit.doc_id).title_in(lang)
-        indices = [_sentence_at(shown, a) for a, _ in spans]
+        indices = [body.sentence_at(shown, a) for a, _ in spans]
         original_spans = tuple(
             (original.sentences[i].start, original.sentences[i].end)
             for i in indices
@@ -196,11 +203,11 @@ class Answerer:
             paragraph=hit.pid,
             lang=shown.lang,
             text=shown.text,
-            quote=_quote(shown, spans),
+            quote=body.quote(shown, spans),
             translated=shown.translated,
             original_lang=original.lang,
             original_text=original.text,
-            original_quote=_quote(original, original_spans),
+            original_quote=body.quote(original, original_spans),
             spans=tuple(spans),
             original_spans=original_spans,
         )
@@ -235,77 +242,7 @@ def _sentence(hit: Hit, index: int, lang: str) -> tuple[str, str]:
     return version.sentences[index].text, version.lang
 
 
-def _ordered(picked: Sequence[Pick]) -> list[tuple[Hit, int]]:
-    """Picked sentences as (paragraph, sentence index): paragraphs in order of first pick (the
-    best sentence's first), each paragraph's sentences in reading order."""
-    chosen: dict[tuple[str, str], tuple[Hit, list[int]]] = {}
-    for pick in picked:
-        chosen.setdefault((pick.hit.doc_id, pick.hit.pid), (pick.hit, []))[1].append(pick.index)
-    return [(hit, i) for hit, indices in chosen.values() for i in sorted(set(indices))]
-
-
-def _items(extra: Sequence[Hit], picked: Sequence[Pick], lang: str) -> list[tuple[Hit, int]]:
-    """Every sentence of the list items that the picked sentences do not already cover."""
-    taken = {(p.hit.doc_id, p.hit.pid) for p in picked}
-    return [
-        (item, i)
-        for item in extra
-        if (item.doc_id, item.pid) not in taken
-        for i in range(len(version_of(item, lang).sentences))
-    ]
-
-
-def _fit(
-    sentences: Sequence[tuple[Hit, int]],
-    lang: str,
-    budget: int,
-    *,
-    keep: int | None = 0,
-    then: int | None = None,
-) -> list[tuple[Hit, tuple[int, int], str]]:
-    """What the body shows, within ``budget`` words, in reading order: whole sentences, list
-    markers stripped, each with the exact span of the paragraph it shows. Sentence number
-    ``keep`` (the one the short answer quotes) is always shown, cut with an ellipsis when it
-    alone is too long; sentence ``then`` (the best match, when another one holds the short
-    answer) has the next claim on the budget; the others are shown in full or left out, so
-    every cited span is shown whole or visibly cut."""
-    shown = [_shown(version_of(hit, lang), index) for hit, index in sentences]
-    chosen: set[int] = set()
-    if keep is not None and shown:
-        budget -= min(budget, len(shown[keep][1]), MAX_SENTENCE_WORDS)
-        chosen.add(keep)
-    order = [then] if then is not None and then != keep else []
-    for n in [*order, *range(len(shown))]:
-        if n not in chosen and len(shown[n][1]) <= budget:
-            budget -= len(shown[n][1])
-            chosen.add(n)
-    out: list[tuple[Hit, tuple[int, int], str]] = []
-    for n, ((hit, _), (span, words)) in enumerate(zip(sentences, shown, strict=True)):
-        if n not in chosen:
-            continue
-        if n == keep and len(words) > MAX_SENTENCE_WORDS:
-            words = [*words[:MAX_SENTENCE_WORDS], "…"]
-        out.append((hit, span, " ".join(words)))
-    return out
-
-
-def _shown(p: Paragraph, index: int) -> tuple[tuple[int, int], list[str]]:
-    """A sentence's span without its list marker, and its words."""
-    sentence = p.sentences[index]
-    marker = _MARKER.match(sentence.text)
-    skip = marker.end() if marker else 0
-    return (sentence.start + skip, sentence.end), sentence.text[skip:].split()
-
-
-def _sentence_at(p: Paragraph, offset: int) -> int:
-    return next(i for i, s in enumerate(p.sentences) if s.start <= offset < s.end)
-
-
 def _answer_language(question: str, resolved: Detection) -> str:
     """The language the user asked in: a follow-up's own words win unless too few to tell."""
     own = detect(question)
     return own.lang if own.confidence >= min(0.5, resolved.confidence) else resolved.lang
-
-
-def _quote(p: Paragraph, spans: Sequence[tuple[int, int]]) -> str:
-    return " ".join(p.text[a:b] for a, b in spans)

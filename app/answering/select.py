@@ -42,10 +42,17 @@ _ANAPHORIC = re.compile(
 #: "For this line, …", "The reason for this was …", "All three countries …", "Bu məqam …": a
 #: sentence that opens by pointing back continues the one before it.
 _LEANS_BACK = re.compile(
-    r"^(?:(?:This|These|That|Those|Such|It|They|He|There|Both|All (?:two|three|four))\b"
+    r"^(?:(?:This|These|That|Those|Such|It(?! is (?:clear|known|obvious))|They|He|There|Both"
+    r"|All (?:two|three|four))\b"
     r"|(?:During|For|After|In|At|Under|With|Despite|As a result of|The reason for) "
     r"(?:this|these|that|those|such)\b"
     r"|(?:Bu|Bunun|Buna|Bununla|Bundan|Həmin|Belə|O|Onlar|Onun|Onların|Hər (?:iki|üç))\b)"
+)
+#: A paragraph that opens by pointing back ("During the visit, …", "Səfər zamanı …", "At that
+#: time, …") continues the one before it: a page break of the source cut them apart.
+_OPENS_BACK = re.compile(
+    r"^(?:(?:During|At|After) the (?:visit|meeting|talks)|At that time|(?:Səfər|Görüş) zamanı"
+    r"|O dövrdə|Belə)\b"
 )
 FOLLOWER_WORDS = 12  # a sentence this short after the best one is read as its continuation
 
@@ -121,7 +128,8 @@ def select(
         found = next((t for t in late if t is not None and t not in picked), None)
         if found is not None:
             picked = [*picked[: MAX_SENTENCES - 1], found]
-    return _with_follower(_with_antecedent(picked, scored, lang), scored, lang)
+    picked = _with_antecedent(picked, scored, lang)
+    return _with_follower(_with_previous(picked, lang, corpus), scored, lang)
 
 
 def _with_antecedent(picked: list[Pick], scored: list[Pick], lang: str) -> list[Pick]:
@@ -136,6 +144,27 @@ def _with_antecedent(picked: list[Pick], scored: list[Pick], lang: str) -> list[
     if before is None or any(p is before for p in picked):
         return picked
     return [best, before, *picked[1 : MAX_SENTENCES - 1]]
+
+
+def _with_previous(picked: list[Pick], lang: str, corpus: Corpus | None) -> list[Pick]:
+    """A best sentence that opens its paragraph by pointing back ("During the visit, the two
+    sides signed … 22 treaties") is read with the last sentence of the paragraph before it
+    ("…his first official visit to Georgia."), which says which visit; that paragraph is cited
+    too. It takes the place of the last runner-up when the answer is full."""
+    best = picked[0]
+    version = version_of(best.hit, lang)
+    if corpus is None or best.index != 0 or not _OPENS_BACK.search(version.sentences[0].text):
+        return picked
+    order = corpus.document(version.doc_id).in_language(version.lang)
+    at = next((i for i, p in enumerate(order) if p.pid == version.pid), None)
+    if not at or order[at - 1].section != version.section:
+        return picked
+    before = order[at - 1]
+    if any(p.hit.pid == before.pid and p.index == len(before.sentences) - 1 for p in picked):
+        return picked
+    versions = corpus.versions(before.doc_id, before.pid)
+    hit = Hit(before.doc_id, before.pid, 0, 0.0, None, None, lang, versions)
+    return [best, Pick(hit, len(before.sentences) - 1, best.score), *picked[1 : MAX_SENTENCES - 1]]
 
 
 def _with_follower(picked: list[Pick], scored: list[Pick], lang: str) -> list[Pick]:

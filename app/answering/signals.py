@@ -20,6 +20,9 @@ Each signal is cheap (no extra embedding) and means one thing a reader could che
   numbers and years (a wrong-year variant);
 - ``sentence_name_missing``: ``name_missing`` for the sentences the answer shows: a paragraph
   about Georgia's embassy in Baku may name Armenia elsewhere, the sentence does not;
+- ``state_swapped``: the question names a state the shown sentences lack, and they name
+  another one instead (`app.answering.aliases.swapped`): "the Turkish embassy" answered by the
+  sentence on "the Georgian embassy";
 - ``type_missing``: the question asks for a date/number/name and no sentence the answer would
   show holds one;
 - ``agreement``: the dense and lexical rankings agree on the top paragraph;
@@ -65,6 +68,7 @@ NAMES = (
     "lexical_top",
     "word_coverage",
     "sentence_name_missing",
+    "state_swapped",
 )
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 #: Words that open a question without naming anything (imperatives, "according to", ...).
@@ -168,9 +172,24 @@ def gather(
         "word_coverage": _plain_coverage(content, lang, paragraph_terms, weights),
         "sentence_name_missing": len(unshown) / len(names) if names else 0.0,
     }
+    swapped = _swapped(content, lang, shown)
+    values["state_swapped"] = float(bool(swapped))
+    unshown += [w for w in swapped if w not in unshown]
     named = _as_named(question, unknown_names)
     named += tuple(p for p in unknown_phrases if p not in named)
     return Evidence(values, named, tuple(unknown), missing + missing_numbers, tuple(unshown))
+
+
+def _swapped(content: Sequence[tuple[str, bool]], lang: str, shown: set[str]) -> list[str]:
+    """The question's words naming a state that the shown sentences swap for another one
+    (`aliases.swapped`), as typed ("Turkish", "İranın"); [] when there is no swap."""
+    named = {w: aliases.states_in(set(tokens(w, lang))) for w, _ in content}
+    asked = set().union(*named.values()) if named else set()
+    in_shown = aliases.states_in(shown)
+    if not aliases.swapped(asked, in_shown):
+        return []
+    lacking = asked - in_shown - aliases.BACKGROUND
+    return [w for w, states in named.items() if states & lacking]
 
 
 def _known(word: str, question: str, lang: str, vocab: Vocabulary) -> bool:

@@ -35,7 +35,7 @@ ANSWERED_TARGET = 0.98
 C = 0.3  # chosen by 5-fold cross-validation on the fit split (0.03–3 tried)
 #: Signals that may settle "abstain" alone, at level 1: a year or a name the cited paragraph
 #: lacks, an asked kind of fact the sentence does not hold, a name the corpus never uses (as a
-#: word, or as a whole: "Council of Europe").
+#: word, or as a whole: "Council of Europe"), a state the sentences swap for another.
 VETO_CANDIDATES = (
     "number_missing",
     "type_missing",
@@ -44,6 +44,7 @@ VETO_CANDIDATES = (
     "unknown_acronym",
     "name_missing",
     "sentence_name_missing",
+    "state_swapped",
 )
 #: Judged on held-out folds, so it reads as the answered rate a new question would see. The
 #: threshold alone already answers about 0.95 of held-out answerable questions, so at 0.95 no
