@@ -642,3 +642,13 @@ def test_a_state_asked_by_two_adjectives_takes_the_heavier_weight() -> None:
     for asked in ({"georgian", "gurcu", "embassy"}, {"embassy", "gurcu", "georgian"}):
         weights = _weights(asked, weight)
         assert weights["georgia"] == weights["georgian"]  # not whichever the set yields first
+
+
+def test_a_hyphenated_name_before_the_head_noun_is_kept_whole() -> None:
+    sentence = (
+        "Azərbaycan qazının Gürcüstan ərazisindən Bakı-Tbilisi-Ərzurum qaz kəməri vasitəsilə "
+        "ixracı məqsədəuyğun hesab edilir."
+    )
+    question = "Azərbaycan qazının ixracı hansı qaz kəməri vasitəsilə məqsədəuyğun hesab edilir?"
+    span = short_answer(answer_type(question), [(sentence, "az")], question)
+    assert span.startswith("Bakı-Tbilisi-Ərzurum"), span

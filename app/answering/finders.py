@@ -171,7 +171,8 @@ def _headed_phrases(sentence: str, lang: str, word: str) -> Iterator[Candidate]:
     for m in re.finditer(rf"(?<![\w-])({word})\s*:\s*([^.;]+)", sentence):
         yield Candidate(m.start(2), m.end(2), 2.0, is_list=True)
     if lang == "az":
-        for m in re.finditer(rf"((?:[^\W\d_]+\s+){{1,2}}){word}", sentence):
+        # a hyphenated name is one word: "Bakı-Tbilisi-Ərzurum qaz kəməri", not "Ərzurum …"
+        for m in re.finditer(rf"(?<![\w-])((?:[^\W\d_][\w'’-]*\s+){{1,2}}){word}", sentence):
             words = m.group(1).split()
             while words and (
                 fold(words[0]) in STOPWORDS_AZ
