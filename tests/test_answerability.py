@@ -268,4 +268,4 @@ def test_the_off_topic_gate_stops_what_is_about_something_else(tmp_path: Path) -
     ],
 )
 def test_a_state_is_swapped_only_for_another_one(asked: set, shown: set, expected: bool) -> None:
-    assert swapped(asked, shown) is expected
+    assert bool(swapped(asked, shown)) is expected

@@ -13,7 +13,6 @@ the question-type rules read the folded forms anyway.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 
 from app.textnorm import STOPWORDS_AZ, fold
@@ -29,10 +28,10 @@ class Accents:
     special letters there, "vaxt", counts as a spelling too, so "il" never becomes "İl")."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        seen: dict[str, Counter[str]] = {}
+        seen: dict[str, set[str]] = {}
         for text in texts:
             for word in _WORD.findall(text):
-                seen.setdefault(fold(word), Counter())[_lower(word)] += 1
+                seen.setdefault(fold(word), set()).add(_lower(word))
         # one spelling per folded form, or the form is ambiguous and left as typed
         self._spelling = {key: next(iter(c)) for key, c in seen.items() if len(c) == 1}
 

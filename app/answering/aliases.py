@@ -90,12 +90,13 @@ def states_in(terms: set[str] | frozenset[str]) -> set[str]:
 BACKGROUND = frozenset({"azerbaijan", "west"})
 
 
-def swapped(asked: set[str], shown: set[str]) -> bool:
-    """The question names a state the shown sentences do not, and they name another one it
-    does not: "When was the Turkish embassy opened in Baku?" answered by "…the Georgian
-    embassy was opened in Baku…" (a wrong-country variant of a real fact)."""
+def swapped(asked: set[str], shown: set[str]) -> set[str]:
+    """The states the question names that the shown sentences swap for another one they name
+    and it does not: "When was the Turkish embassy opened in Baku?" answered by "…the
+    Georgian embassy was opened in Baku…" (a wrong-country variant of a real fact); empty when
+    nothing is swapped."""
     asked = asked - BACKGROUND
-    return bool(asked - shown) and bool(shown - asked - BACKGROUND)
+    return asked - shown if shown - asked - BACKGROUND else set()
 
 
 def _state(term: str, groups: tuple[tuple[str, ...], ...]) -> str | None:

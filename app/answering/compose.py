@@ -175,13 +175,14 @@ class Answerer:
         continuation of the best one (``fallback``) is drawn from only when no other source
         has an answer: on the fit split it otherwise took "Azerbaijan" for "name the Iranian
         president" from "…disagreements between Azerbaijan and Iran…"."""
+        texts, weight = [(text, lang) for _, _, text, lang in sources], self._vocab.weight
         first = [n for n in range(len(sources)) if n not in fallback]
-        for group in (first, list(range(len(sources)))):
-            texts = [(sources[n][2], sources[n][3]) for n in group]
-            short, _, at = located_span(kind, texts, question, self._vocab.weight)
-            if short or len(group) == len(sources):
-                return short, group[at] if group else 0
-        return "", 0
+        if fallback:
+            short, _, at = located_span(kind, [texts[n] for n in first], question, weight)
+            if short:
+                return short, first[at]
+        short, _, at = located_span(kind, texts, question, weight)
+        return short, at
 
     def citation(self, hit: Hit, lang: str, spans: Sequence[tuple[int, int]], n: int) -> Citation:
         """``spans``: character ranges of ``hit``'s version in ``lang`` that the answer shows; the

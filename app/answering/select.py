@@ -155,16 +155,15 @@ def _with_previous(picked: list[Pick], lang: str, corpus: Corpus | None) -> list
     version = version_of(best.hit, lang)
     if corpus is None or best.index != 0 or not _OPENS_BACK.search(version.sentences[0].text):
         return picked
-    order = corpus.document(version.doc_id).in_language(version.lang)
-    at = next((i for i, p in enumerate(order) if p.pid == version.pid), None)
-    if not at or order[at - 1].section != version.section:
+    before = _adjacent(corpus, version, -1)
+    if before is None:
         return picked
-    before = order[at - 1]
-    if any(p.hit.pid == before.pid and p.index == len(before.sentences) - 1 for p in picked):
+    last = len(before.sentences) - 1
+    if any(p.hit.pid == before.pid and p.index == last for p in picked):
         return picked
     versions = corpus.versions(before.doc_id, before.pid)
     hit = Hit(before.doc_id, before.pid, 0, 0.0, None, None, lang, versions)
-    return [best, Pick(hit, len(before.sentences) - 1, best.score), *picked[1 : MAX_SENTENCES - 1]]
+    return [best, Pick(hit, last, best.score), *picked[1 : MAX_SENTENCES - 1]]
 
 
 def _with_follower(picked: list[Pick], scored: list[Pick], lang: str) -> list[Pick]:
@@ -229,12 +228,19 @@ def _continues(corpus: Corpus | None, best: Pick, pick: Pick, lang: str) -> bool
     ending = version_of(best.hit, lang)
     if best.index != len(ending.sentences) - 1:
         return False
-    order = corpus.document(ending.doc_id).in_language(ending.lang)
-    at = next((i for i, p in enumerate(order) if p.pid == ending.pid), None)
-    following = order[at + 1] if at is not None and at + 1 < len(order) else None
-    if following is None:
-        return False
-    return following.pid == pick.hit.pid and following.section == ending.section
+    following = _adjacent(corpus, ending, 1)
+    return following is not None and following.pid == pick.hit.pid
+
+
+def _adjacent(corpus: Corpus, paragraph: Paragraph, step: int) -> Paragraph | None:
+    """The paragraph ``step`` places away in the document's reading order, when it belongs to
+    the same section (a page break may have cut one paragraph in two there)."""
+    order = corpus.document(paragraph.doc_id).in_language(paragraph.lang)
+    at = next((i for i, p in enumerate(order) if p.pid == paragraph.pid), None)
+    if at is None or not 0 <= at + step < len(order):
+        return None
+    other = order[at + step]
+    return other if other.section == paragraph.section else None
 
 
 def _holds(pick: Pick, lang: str, kind: AnswerType) -> bool:

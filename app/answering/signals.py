@@ -184,11 +184,7 @@ def _swapped(content: Sequence[tuple[str, bool]], lang: str, shown: set[str]) ->
     """The question's words naming a state that the shown sentences swap for another one
     (`aliases.swapped`), as typed ("Turkish", "İranın"); [] when there is no swap."""
     named = {w: aliases.states_in(set(tokens(w, lang))) for w, _ in content}
-    asked = set().union(*named.values()) if named else set()
-    in_shown = aliases.states_in(shown)
-    if not aliases.swapped(asked, in_shown):
-        return []
-    lacking = asked - in_shown - aliases.BACKGROUND
+    lacking = aliases.swapped(set().union(*named.values()), aliases.states_in(shown))
     return [w for w, states in named.items() if states & lacking]
 
 
